@@ -1,0 +1,45 @@
+# The index of what can be run.  `make` is the main job, `make check` runs
+# every test.  Each target calls one script of tools/ (see its --help).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+.PHONY: all deps fetch apply apply-quilt kunit checkpatch check export clean help
+
+all: deps fetch apply kunit
+
+help:
+	@echo "make              fetch the base, apply the series, run KUnit (UML), print results"
+	@echo "make check        every test: git am + quilt, checkpatch, KUnit; ends 'N passed, N failed'"
+	@echo "make apply        (re)make .build/linux from the base and the series"
+	@echo "make export       write .build/linux's commits back to patches/ and series"
+	@echo "make kunit        KUnit suites only (needs make apply)"
+	@echo "make checkpatch   checkpatch --strict on every patch"
+	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
+
+deps:
+	@tools/deps build check
+
+fetch: deps
+	@tools/fetch-base
+
+apply: fetch
+	@tools/apply
+
+apply-quilt: apply
+	@tools/apply --quilt
+
+kunit:
+	@tools/kunit
+
+checkpatch:
+	@tools/checkpatch
+
+export:
+	@tools/export
+
+check: deps fetch
+	@tools/check
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+# Shared helpers for the scripts in tools/. Sourced, not run.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${VFIO_NOIOMMU_CACHE:-$HOME/.cache/vfio-noiommu}
+build=${VFIO_NOIOMMU_BUILD:-$top/.build}
+tree=$build/linux
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+jobs=$(nproc)
+
+log() { echo "${0##*/}: $*" >&2; }
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+
+# The patch files of the series, in quilt order.
+series_patches() {
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$top/series" | sed '/^$/d'
+}
+
+# Print the path of a base tree that is a git repository with the tag
+# v7.2-base, making it from the verified extracted tree the first time.
+base_repo() {
+	local src
+	src=$("$top/tools/fetch-base" --print-dir)
+	if ! git -C "$src" rev-parse -q --verify v7.2-base >/dev/null 2>&1; then
+		log "making the base git repository (about 30 s, once)"
+		rm -rf "$src/.git"
+		(
+			cd "$src"
+			export GIT_AUTHOR_NAME=base GIT_AUTHOR_EMAIL=base@localhost
+			export GIT_COMMITTER_NAME=base GIT_COMMITTER_EMAIL=base@localhost
+			export GIT_AUTHOR_DATE=2026-10-28T15:01:00Z
+			export GIT_COMMITTER_DATE=2026-10-28T15:01:00Z
+			git init -q
+			git add -A -f .
+			git commit -q -m "Linux $(make -s kernelversion) (Debian linux-source-7.2 $(cut -d' ' -f1 ../.verified))"
+			git tag v7.2-base
+		) >&2
+	fi
+	echo "$src"
+}
+
+# Install the Debian packages named, skipping the ones already present.
+need_packages() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing Debian packages: ${missing[*]}"
+	if [ "$(id -u)" != 0 ]; then
+		die "missing packages ${missing[*]}: install them as root (apt-get install ${missing[*]})"
+	fi
+	apt-get -q update >/dev/null || true
+	DEBIAN_FRONTEND=noninteractive apt-get -q -y install --no-install-recommends "${missing[@]}" >&2
+}
