@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit checkpatch check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit checkpatch configs check export clean help
 
 all: deps fetch apply kunit
 
@@ -15,6 +15,7 @@ help:
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only (needs make apply)"
 	@echo "make checkpatch   checkpatch --strict on every patch"
+	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
 
 deps:
@@ -34,6 +35,9 @@ kunit:
 
 checkpatch:
 	@tools/checkpatch
+
+configs:
+	@tools/build-configs
 
 export:
 	@tools/export
