@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit checkpatch configs check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 checkpatch configs check export clean help
 
 all: deps fetch apply kunit
 
@@ -13,13 +13,14 @@ help:
 	@echo "make check        every test: git am + quilt, checkpatch, KUnit; ends 'N passed, N failed'"
 	@echo "make apply        (re)make .build/linux from the base and the series"
 	@echo "make export       write .build/linux's commits back to patches/ and series"
-	@echo "make kunit        KUnit suites only (needs make apply)"
+	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
+	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
 
 deps:
-	@tools/deps build check
+	@tools/deps build check qemu
 
 fetch: deps
 	@tools/fetch-base
@@ -32,6 +33,9 @@ apply-quilt: apply
 
 kunit:
 	@tools/kunit
+
+kunit-x86:
+	@tools/kunit --arch x86_64
 
 checkpatch:
 	@tools/checkpatch
