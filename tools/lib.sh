@@ -5,6 +5,10 @@ cache=${VFIO_NOIOMMU_CACHE:-$HOME/.cache/vfio-noiommu}
 build=${VFIO_NOIOMMU_BUILD:-$top/.build}
 tree=$build/linux
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths below the checkout are hashed relative to it, so that a clone in
+# another folder (as CI makes) hits the cache the last one filled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$top}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 jobs=$(nproc)
 
 log() { echo "${0##*/}: $*" >&2; }
