@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 checkpatch configs check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e checkpatch configs check export clean help
 
 all: deps fetch apply kunit
 
@@ -15,6 +15,7 @@ help:
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
 	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
+	@echo "make e2e          boot the series in QEMU, DMA with the edu device"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
@@ -36,6 +37,9 @@ kunit:
 
 kunit-x86:
 	@tools/kunit --arch x86_64
+
+e2e:
+	@tools/e2e
 
 checkpatch:
 	@tools/checkpatch
