@@ -9,65 +9,15 @@
  * usage: noiommu_dma PCI-BDF   (the device must be bound to vfio-pci)
  */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 #include <linux/iommufd.h>
-#include <linux/vfio.h>
 
-#define EDU_DMA_SRC 0x80
-#define EDU_DMA_DST 0x88
-#define EDU_DMA_CNT 0x90
-#define EDU_DMA_CMD 0x98
-#define EDU_CMD_START 0x1
-#define EDU_CMD_TO_RAM 0x2
-#define EDU_BUF 0x40000
-/* QEMU 7.2's edu aborts on a DMA that ends on the last byte of its buffer */
-#define EDU_CHUNK 2048
-#define SZ_2M (2UL << 20)
-
-static int tests, failures;
-
-static void __attribute__((format(printf, 2, 3))) result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d ", ok ? "" : "not ", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2))) bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (errno %d: %s)\n", errno, strerror(errno));
-	exit(1);
-}
+#include "edu.h"
 
 struct dev {
 	int fd;
 	int iommufd;
 	uint32_t ioas_id;
-	volatile uint8_t *bar0;
-	uint64_t cfg_offset;
+	struct edu edu;
 };
 
 /* /sys/bus/pci/devices/BDF/vfio-dev/ holds the cdev's name */
@@ -107,25 +57,6 @@ static uint64_t get_pa(struct dev *d, uint64_t iova, uint64_t *length)
 	return cmd.out_phys;
 }
 
-/* The physical address /proc/self/pagemap reports for a virtual address */
-static uint64_t pagemap_pa(void *va)
-{
-	long psize = sysconf(_SC_PAGESIZE);
-	uint64_t entry;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		bail("open /proc/self/pagemap");
-	if (pread(fd, &entry, sizeof(entry),
-		  (uintptr_t)va / psize * sizeof(entry)) != sizeof(entry))
-		bail("read /proc/self/pagemap");
-	close(fd);
-	if (!(entry & (1ULL << 63)))
-		return 0;
-	return (entry & ((1ULL << 55) - 1)) * psize + (uintptr_t)va % psize;
-}
-
 static uint64_t ioas_map(struct dev *d, void *buf, size_t len)
 {
 	struct iommu_ioas_map map = {
@@ -154,45 +85,6 @@ static void ioas_unmap(struct dev *d, uint64_t iova, size_t len)
 		bail("IOMMU_IOAS_UNMAP");
 }
 
-static void wr64(struct dev *d, unsigned int reg, uint64_t val)
-{
-	*(volatile uint64_t *)(d->bar0 + reg) = val;
-}
-
-static uint64_t rd64(struct dev *d, unsigned int reg)
-{
-	return *(volatile uint64_t *)(d->bar0 + reg);
-}
-
-static int edu_dma(struct dev *d, uint64_t src, uint64_t dst, uint64_t count,
-		   uint64_t cmd)
-{
-	struct timespec start, now;
-
-	wr64(d, EDU_DMA_SRC, src);
-	wr64(d, EDU_DMA_DST, dst);
-	wr64(d, EDU_DMA_CNT, count);
-	wr64(d, EDU_DMA_CMD, cmd | EDU_CMD_START);
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (rd64(d, EDU_DMA_CMD) & EDU_CMD_START) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 5)
-			return -1;
-	}
-	return 0;
-}
-
-static void enable_bus_master(struct dev *d)
-{
-	uint16_t cmd;
-
-	if (pread(d->fd, &cmd, 2, d->cfg_offset + 4) != 2)
-		bail("read PCI command");
-	cmd |= 1 << 2;
-	if (pwrite(d->fd, &cmd, 2, d->cfg_offset + 4) != 2)
-		bail("write PCI command");
-}
-
 /*
  * Copy a pattern RAM -> edu -> RAM through the physical addresses GET_PA
  * gave for two buffers, in chunks the edu can take, and check every byte.
@@ -202,13 +94,10 @@ static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 {
 	uint64_t src_iova = ioas_map(d, src, len);
 	uint64_t dst_iova = ioas_map(d, dst, len);
-	size_t off, bad = 0;
+	size_t off, bad;
 	int dma_ok = 1;
 
-	for (off = 0; off < len; off++) {
-		src[off] = (uint8_t)(off * 7 + len);
-		dst[off] = 0;
-	}
+	fill_pattern(src, dst, len);
 
 	for (off = 0; off < len; off += EDU_CHUNK) {
 		uint64_t l1 = EDU_CHUNK, l2 = EDU_CHUNK;
@@ -222,15 +111,14 @@ static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 			       what, off);
 			return;
 		}
-		if (edu_dma(d, spa, EDU_BUF, EDU_CHUNK, 0) ||
-		    edu_dma(d, EDU_BUF, dpa, EDU_CHUNK, EDU_CMD_TO_RAM)) {
+		if (edu_dma(&d->edu, spa, EDU_BUF, EDU_CHUNK, 0) ||
+		    edu_dma(&d->edu, EDU_BUF, dpa, EDU_CHUNK, EDU_CMD_TO_RAM)) {
 			dma_ok = 0;
 			break;
 		}
 	}
 	result(dma_ok, "%s: edu DMA of %zu bytes completes", what, len);
-	for (off = 0; off < len; off++)
-		bad += src[off] != dst[off];
+	bad = count_differences(src, dst, len);
 	result(dma_ok && !bad, "%s: every byte arrived (%zu wrong)", what, bad);
 
 	ioas_unmap(d, src_iova, len);
@@ -239,7 +127,6 @@ static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 
 int main(int argc, char **argv)
 {
-	struct vfio_region_info reg = { .argsz = sizeof(reg) };
 	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
 	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
 	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
@@ -277,23 +164,8 @@ int main(int argc, char **argv)
 	       "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u (hwpt %u)", d.ioas_id,
 	       attach.pt_id);
 
-	reg.index = VFIO_PCI_CONFIG_REGION_INDEX;
-	if (ioctl(d.fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		bail("config region info");
-	d.cfg_offset = reg.offset;
-	reg = (struct vfio_region_info){ .argsz = sizeof(reg),
-					 .index = VFIO_PCI_BAR0_REGION_INDEX };
-	if (ioctl(d.fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		bail("BAR0 region info");
-	d.bar0 = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd,
-		      reg.offset);
-	if (d.bar0 == MAP_FAILED)
-		bail("mmap BAR0");
-	/* The identification register reads 0xRRrr00ed */
-	result((*(volatile uint32_t *)d.bar0 & 0xffff) == 0x00ed,
-	       "BAR0 mapped, edu identification %#x",
-	       *(volatile uint32_t *)d.bar0);
-	enable_bus_master(&d);
+	edu_setup(&d.edu, d.fd);
+	edu_enable_bus_master(&d.edu);
 
 	/* 4K pages */
 	src = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE,

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The legacy no-IOMMU path keeps working next to the cdev: open the
+ * /dev/vfio/noiommu-N group of QEMU's edu device, put it in a container
+ * with the VFIO_NOIOMMU_IOMMU backend, get the device fd, and do what a
+ * driver on that path does: pin memory itself, read its physical address
+ * from /proc/self/pagemap and have the edu DMA engine copy through it.
+ * While the group holds the device, binding its cdev is refused.  Prints
+ * TAP.
+ *
+ * usage: legacy_group PCI-BDF   (the device must be bound to vfio-pci)
+ */
+#include <dirent.h>
+#include <libgen.h>
+#include <limits.h>
+
+#include "edu.h"
+
+#define BUF_LEN (64 * 1024)
+
+/* Copy a pattern RAM -> edu -> RAM through pagemap's addresses */
+static void dma_round_trip(struct edu *e)
+{
+	uint8_t *src, *dst;
+	size_t off;
+	int dma_ok = 1;
+
+	src = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+	dst = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+	if (src == MAP_FAILED || dst == MAP_FAILED)
+		bail("mmap locked buffers");
+	fill_pattern(src, dst, BUF_LEN);
+
+	for (off = 0; off < BUF_LEN; off += EDU_CHUNK) {
+		uint64_t spa = pagemap_pa(src + off);
+		uint64_t dpa = pagemap_pa(dst + off);
+
+		if (!spa || !dpa) {
+			result(0, "pagemap gives the buffers' physical addresses");
+			return;
+		}
+		if (edu_dma(e, spa, EDU_BUF, EDU_CHUNK, 0) ||
+		    edu_dma(e, EDU_BUF, dpa, EDU_CHUNK, EDU_CMD_TO_RAM)) {
+			dma_ok = 0;
+			break;
+		}
+	}
+	result(dma_ok, "edu DMA of %d bytes through pagemap's addresses completes",
+	       BUF_LEN);
+	off = count_differences(src, dst, BUF_LEN);
+	result(dma_ok && !off, "every byte arrived (%zu wrong)", off);
+	munmap(src, BUF_LEN);
+	munmap(dst, BUF_LEN);
+}
+
+/* While the group holds the device, its cdev cannot be bound */
+static void cdev_bind_refused(const char *bdf)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	char path[PATH_MAX];
+	struct dirent *de;
+	int fd = -1, iommufd, rc;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		bail("opendir %s", path);
+	while ((de = readdir(dir))) {
+		if (strncmp(de->d_name, "noiommu-vfio", 12))
+			continue;
+		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
+		fd = open(path, O_RDWR);
+		break;
+	}
+	closedir(dir);
+	iommufd = open("/dev/iommu", O_RDWR);
+	if (fd < 0 || iommufd < 0)
+		bail("open the cdev and /dev/iommu");
+	bind.iommufd = iommufd;
+	rc = ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
+	result(rc && errno == EBUSY,
+	       "VFIO_DEVICE_BIND_IOMMUFD of the cdev while the group is in use: EBUSY (%s)",
+	       rc ? strerror(errno) : "it succeeded");
+	close(fd);
+	close(iommufd);
+}
+
+int main(int argc, char **argv)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int container, group, device, iommu = VFIO_NOIOMMU_IOMMU;
+	char link[PATH_MAX], path[PATH_MAX];
+	struct edu e;
+	ssize_t n;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
+		return 2;
+	}
+	printf("TAP version 13\n");
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
+		 argv[1]);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		bail("readlink %s", path);
+	link[n] = 0;
+	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", basename(link));
+
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		bail("open /dev/vfio/vfio");
+	result(ioctl(container, VFIO_GET_API_VERSION) == VFIO_API_VERSION,
+	       "VFIO_GET_API_VERSION");
+	result(ioctl(container, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU) == 1,
+	       "the container offers VFIO_NOIOMMU_IOMMU");
+
+	group = open(path, O_RDWR);
+	result(group >= 0, "open %s", path);
+	if (group < 0)
+		bail("open %s", path);
+	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
+		bail("VFIO_GROUP_GET_STATUS");
+	result(status.flags & VFIO_GROUP_FLAGS_VIABLE, "the group is viable");
+	result(!ioctl(group, VFIO_GROUP_SET_CONTAINER, &container),
+	       "VFIO_GROUP_SET_CONTAINER");
+	result(!ioctl(container, VFIO_SET_IOMMU, iommu),
+	       "VFIO_SET_IOMMU(VFIO_NOIOMMU_IOMMU)");
+	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, argv[1]);
+	result(device >= 0, "VFIO_GROUP_GET_DEVICE_FD(%s)", argv[1]);
+	if (device < 0)
+		bail("VFIO_GROUP_GET_DEVICE_FD");
+	result(!ioctl(device, VFIO_DEVICE_GET_INFO, &info) &&
+	       (info.flags & VFIO_DEVICE_FLAGS_PCI),
+	       "VFIO_DEVICE_GET_INFO: a PCI device with %u regions",
+	       info.num_regions);
+
+	cdev_bind_refused(argv[1]);
+
+	edu_setup(&e, device);
+	edu_enable_bus_master(&e);
+	dma_round_trip(&e);
+
+	close(device);
+	close(group);
+	close(container);
+	printf("1..%d\n", tests);
+	return failures ? 1 : 0;
+}
