@@ -15,7 +15,7 @@ help:
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
 	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
-	@echo "make e2e          boot the series in QEMU, DMA with the edu device"
+	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
@@ -39,7 +39,7 @@ kunit-x86:
 	@tools/kunit --arch x86_64
 
 e2e:
-	@tools/e2e
+	@tools/e2e --debug
 
 checkpatch:
 	@tools/checkpatch

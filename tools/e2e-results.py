@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Collect the end-to-end tests' TAP from a guest's serial console.
 
-usage: tools/e2e-results.py CONSOLE_LOG
+usage: tools/e2e-results.py [--debug] CONSOLE_LOG
 
 Every test program runs between "E2E-BEGIN NAME" and "E2E-END NAME rc=N"
 lines and prints TAP.  Prints one TAP stream, each result prefixed with its
 program's name; a program that exited non-zero without a failed result, or
 never finished, is a failure, and so is each KASAN, lockdep, WARN or BUG
-line of the kernel log and a guest that never reported E2E-DONE.  Exits 1
-on any failure.
+line of the kernel log and a guest that never reported E2E-DONE.  With
+--debug (the debug kernel) the log must also show that KASAN, lockdep and
+kmemleak started, so that no splat means something.  Exits 1 on any
+failure.
 """
 import re
 import sys
@@ -18,10 +20,18 @@ SPLAT_RE = re.compile(
     r'inconsistent lock state|suspicious RCU usage|UBSAN:|'
     r'kmemleak: \d+ new suspected|Kernel panic|general protection fault|Oops)')
 RESULT_RE = re.compile(r'^(not ok|ok) \d+ ?(.*)$')
+DEBUG_ON = [
+    ('KASAN is on', 'KernelAddressSanitizer initialized'),
+    ('lockdep is on', 'Lock dependency validator'),
+    ('kmemleak is on', 'kmemleak: Kernel memory leak detector initialized'),
+]
 
 
 def main():
-    lines = open(sys.argv[1], encoding='utf-8', errors='replace').read().splitlines()
+    args = sys.argv[1:]
+    debug = '--debug' in args
+    args = [a for a in args if a != '--debug']
+    lines = open(args[0], encoding='utf-8', errors='replace').read().splitlines()
     lines = [l.rstrip('\r') for l in lines]
     out = []
     cur = None
@@ -57,6 +67,9 @@ def main():
         out.append((False, f'{cur}: did not finish'))
     if not done:
         out.append((False, 'guest did not report E2E-DONE (crash or time out)'))
+    if debug:
+        for desc, needle in DEBUG_ON:
+            out.append((any(needle in l for l in lines), f'kernel log: {desc}'))
     for l in lines:
         if SPLAT_RE.search(l):
             out.append((False, f'kernel log: {l.strip()}'))

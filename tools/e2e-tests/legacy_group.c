@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	char link[PATH_MAX], path[PATH_MAX];
 	struct edu e;
 	ssize_t n;
+	int rc;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
@@ -134,8 +135,8 @@ int main(int argc, char **argv)
 	result(device >= 0, "VFIO_GROUP_GET_DEVICE_FD(%s)", argv[1]);
 	if (device < 0)
 		bail("VFIO_GROUP_GET_DEVICE_FD");
-	result(!ioctl(device, VFIO_DEVICE_GET_INFO, &info) &&
-	       (info.flags & VFIO_DEVICE_FLAGS_PCI),
+	rc = ioctl(device, VFIO_DEVICE_GET_INFO, &info);
+	result(!rc && (info.flags & VFIO_DEVICE_FLAGS_PCI) && info.num_regions,
 	       "VFIO_DEVICE_GET_INFO: a PCI device with %u regions",
 	       info.num_regions);
 
