@@ -122,6 +122,7 @@ static inline const char *errname(int err)
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EBADFD, "EBADFD" },
 		{ EMSGSIZE, "EMSGSIZE" }, { ENXIO, "ENXIO" }, { EACCES, "EACCES" },
 		{ EDEADLK, "EDEADLK" }, { EINTR, "EINTR" }, { EIO, "EIO" },
+		{ EADDRINUSE, "EADDRINUSE" }, { EAGAIN, "EAGAIN" },
 	};
 	static char other[16];
 	size_t i;
