@@ -29,8 +29,6 @@
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
-#include <linux/capability.h>
 
 #include "noiommu_lib.h"
 
@@ -495,103 +493,84 @@ static void cycles_under_holder(double budget, uint64_t *seed)
 	check_bound(sc);
 }
 
-static int drop_cap(int cap)
+/*
+ * Scenario 6, in a child without CAP_IPC_LOCK (with it iommufd charges no
+ * locked memory at all): the user mode charges user->locked_vm against
+ * RLIMIT_MEMLOCK, the mm mode (IOMMU_OPTION_RLIMIT_MODE=1) mm->locked_vm,
+ * seen as VmLck; both go back on unmap and on close.
+ */
+static void locked_memory_child(void *arg)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
+	const char *sc = arg, *what;
+	struct rlimit rl = { 4UL << 20, 4UL << 20 };
+	uint8_t *a = buf_alloc(3UL << 20, 0), *b = buf_alloc(2UL << 20, 0);
+	struct iommu_option opt = {
+		.size = sizeof(opt), .option_id = IOMMU_OPTION_RLIMIT_MODE,
+		.op = IOMMU_OPTION_OP_SET, .val64 = 1,
+	};
+	long long lck0 = self_kb("VmLck"), lck;
+	uint64_t ia = 0, ib = 0;
+	struct session s;
+	int rc, rc2;
 
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[cap / 32].effective &= ~(1U << (cap % 32));
-	d[cap / 32].permitted &= ~(1U << (cap % 32));
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
+	if (!a || !b || drop_cap(CAP_IPC_LOCK) || setrlimit(RLIMIT_MEMLOCK, &rl))
+		fatal("drop CAP_IPC_LOCK, RLIMIT_MEMLOCK 4M");
+	/* User mode (default): user->locked_vm */
+	rc = session_open(&s, bdf, &what);
+	if (rc)
+		fatal("%s: %s", what, errname(rc));
+	rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
+	rc2 = ioas_map(s.ifd, s.ioas, b, 2UL << 20, &ib, 0);
+	check(!rc && rc2 == -ENOMEM,
+	      "%s: user mode: 3M of a 4M RLIMIT_MEMLOCK maps, 2M more is ENOMEM (%s, %s)",
+	      sc, errname(rc), errname(rc2));
+	rc = ioas_unmap(s.ifd, s.ioas, ia, 3UL << 20);
+	rc2 = ioas_map(s.ifd, s.ioas, b, 2UL << 20, &ib, 0);
+	check(!rc && !rc2, "%s: user mode: after the unmap 2M maps (%s, %s)", sc,
+	      errname(rc), errname(rc2));
+	session_close(&s);
+	rc = session_open(&s, bdf, &what);
+	rc2 = rc ? rc : ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
+	check(!rc2, "%s: user mode: closing returned the charge, 3M maps (%s)",
+	      sc, errname(rc2));
+	session_close(&s);
+
+	/* mm mode, chosen before the context has any object */
+	s.dev = cdev_open(bdf);
+	s.ifd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	rc = io(s.ifd, IOMMU_OPTION, &opt);
+	if (!rc)
+		rc = dev_bind(s.dev, s.ifd, &s.devid);
+	if (!rc)
+		rc = ioas_new(s.ifd, &s.ioas);
+	s.hwpt = s.ioas;
+	if (!rc)
+		rc = dev_attach(s.dev, &s.hwpt);
+	if (!rc)
+		rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
+	lck = self_kb("VmLck");
+	check(!rc && lck == lck0 + 3072,
+	      "%s: mm mode: map 3M raises VmLck by 3072 kB (%s, %lld -> %lld)",
+	      sc, errname(rc), lck0, lck);
+	rc = ioas_unmap(s.ifd, s.ioas, ia, 3UL << 20);
+	lck = self_kb("VmLck");
+	check(!rc && lck == lck0,
+	      "%s: mm mode: unmap returns VmLck to %lld kB (%lld)", sc, lck0, lck);
+	rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
+	session_close(&s);
+	lck = self_kb("VmLck");
+	check(!rc && lck == lck0,
+	      "%s: mm mode: close with a mapping returns VmLck to %lld kB (%lld)",
+	      sc, lck0, lck);
 }
 
-/*
- * Scenario 6, in a child without CAP_IPC_LOCK: the user mode charges
- * user->locked_vm against RLIMIT_MEMLOCK, the mm mode charges VmLck; both
- * go back on unmap and on close.  Prints its own TAP through stdout.
- */
-#define LOCKED_RESULTS 6
 static void locked_memory(void)
 {
-	const char *sc = "locked memory", *what;
-	struct rlimit rl = { 4UL << 20, 4UL << 20 };
-	pid_t pid;
-	int status;
+	const char *sc = "locked memory";
+	int status = tap_child(locked_memory_child, (void *)sc);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		uint8_t *a = buf_alloc(3UL << 20, 0), *b = buf_alloc(2UL << 20, 0);
-		struct iommu_option opt = {
-			.size = sizeof(opt), .option_id = IOMMU_OPTION_RLIMIT_MODE,
-			.op = IOMMU_OPTION_OP_SET, .val64 = 1,
-		};
-		uint64_t ia, ib, ic;
-		long long lck0 = self_kb("VmLck"), lck;
-		struct session s;
-		int rc, rc2;
-
-		tap_failed = 0;
-		if (drop_cap(CAP_IPC_LOCK) || setrlimit(RLIMIT_MEMLOCK, &rl))
-			fatal("drop CAP_IPC_LOCK, RLIMIT_MEMLOCK 4M");
-		/* User mode (default): user->locked_vm */
-		rc = session_open(&s, bdf, &what);
-		if (rc)
-			fatal("%s: %s", what, errname(rc));
-		rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
-		rc2 = ioas_map(s.ifd, s.ioas, b, 2UL << 20, &ib, 0);
-		check(!rc && rc2 == -ENOMEM,
-		      "%s: user mode: 3M of a 4M RLIMIT_MEMLOCK maps, 2M more is ENOMEM (%s, %s)",
-		      sc, errname(rc), errname(rc2));
-		rc = ioas_unmap(s.ifd, s.ioas, ia, 3UL << 20);
-		rc2 = ioas_map(s.ifd, s.ioas, b, 2UL << 20, &ib, 0);
-		check(!rc && !rc2,
-		      "%s: user mode: after the unmap 2M maps (%s, %s)", sc,
-		      errname(rc), errname(rc2));
-		session_close(&s);
-		rc = session_open(&s, bdf, &what);
-		rc2 = rc ? rc : ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ic, 0);
-		check(!rc2, "%s: user mode: closing returned the charge, 3M maps (%s)",
-		      sc, errname(rc2));
-		session_close(&s);
-
-		/* mm mode: mm->locked_vm, VmLck */
-		s.dev = cdev_open(bdf);
-		s.ifd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
-		rc = io(s.ifd, IOMMU_OPTION, &opt);
-		if (!rc)
-			rc = dev_bind(s.dev, s.ifd, &s.devid);
-		if (!rc)
-			rc = ioas_new(s.ifd, &s.ioas);
-		s.hwpt = s.ioas;
-		if (!rc)
-			rc = dev_attach(s.dev, &s.hwpt);
-		if (!rc)
-			rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
-		lck = self_kb("VmLck");
-		check(!rc && lck == lck0 + 3072,
-		      "%s: mm mode: map 3M raises VmLck by 3072 kB (%s, %lld -> %lld)",
-		      sc, errname(rc), lck0, lck);
-		rc = ioas_unmap(s.ifd, s.ioas, ia, 3UL << 20);
-		lck = self_kb("VmLck");
-		check(!rc && lck == lck0, "%s: mm mode: unmap returns VmLck to %lld kB (%lld)",
-		      sc, lck0, lck);
-		rc = ioas_map(s.ifd, s.ioas, a, 3UL << 20, &ia, 0);
-		session_close(&s);
-		lck = self_kb("VmLck");
-		check(!rc && lck == lck0,
-		      "%s: mm mode: close with a mapping returns VmLck to %lld kB (%lld)",
-		      sc, lck0, lck);
-		fflush(stdout);
-		_exit(tap_failed ? 1 : 0);
-	}
-	waitpid(pid, &status, 0);
-	/* The child's results continue this program's numbering */
-	tap_n += LOCKED_RESULTS;
 	check(WIFEXITED(status) && !WEXITSTATUS(status),
-	      "%s: the unprivileged child finished cleanly (status %#x)", sc,
+	      "%s: the child without CAP_IPC_LOCK finished (status %#x)", sc,
 	      status);
 	check_counters(sc);
 	check_bound(sc);

@@ -24,10 +24,12 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
@@ -109,6 +111,37 @@ static inline int tap_end(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed ? 1 : 0;
+}
+
+/*
+ * Run @fn in a child process whose TAP results continue this one's
+ * numbering and count towards its failures.  Returns the wait status.
+ */
+static inline int tap_child(void (*fn)(void *), void *arg)
+{
+	int p[2], status, r[2];
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe(p))
+		fatal("pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		fn(arg);
+		fflush(stdout);
+		r[0] = tap_n;
+		r[1] = tap_failed;
+		_exit(write(p[1], r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(p[1]);
+	waitpid(pid, &status, 0);
+	if (read(p[0], r, sizeof(r)) == sizeof(r)) {
+		tap_n = r[0];
+		tap_failed = r[1];
+	}
+	close(p[0]);
+	return status;
 }
 
 static inline const char *errname(int err)
@@ -349,6 +382,30 @@ static inline uint64_t va_to_pa(const void *va)
 	if (!(ent >> 63) || !(ent & ((1ULL << 55) - 1)))
 		return 0;
 	return (ent & ((1ULL << 55) - 1)) * SZ_4K + (uintptr_t)va % SZ_4K;
+}
+
+/* Drop @cap from the effective and permitted sets; 0 or -errno */
+static inline int drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[cap / 32].effective &= ~(1U << (cap % 32));
+	d[cap / 32].permitted &= ~(1U << (cap % 32));
+	d[cap / 32].inheritable &= ~(1U << (cap % 32));
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
+/* Is @cap in the effective set? */
+static inline int have_cap(int cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	return !syscall(SYS_capget, &h, d) &&
+	       (d[cap / 32].effective >> (cap % 32) & 1);
 }
 
 /* ---- ioctls: 0 or -errno -------------------------------------------------- */
