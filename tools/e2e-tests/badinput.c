@@ -466,13 +466,7 @@ int main(int argc, char **argv)
 	uint32_t pt;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	bdf = tap_start(argc, argv, 2);
 	pins0 = foll_pins();
 	buf = buf_alloc(BUF_LEN, 0);
 	spare = buf_alloc(BUF_LEN, 0);

@@ -556,11 +556,7 @@ int main(int argc, char **argv)
 	long long pins0;
 	int i, e;
 
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s PCI-BDF [SEED]\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
+	bdf = tap_start(argc, argv, 3);
 	if (argc == 3)
 		seed = strtoull(argv[2], NULL, 0);
 	else if (getenv("E2E_SEED"))
@@ -569,20 +565,11 @@ int main(int argc, char **argv)
 		seed = (uint64_t)time(NULL) * 2654435761ULL ^ getpid();
 	if (!seed)
 		seed = 1;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
 	note("seed %llu (repeat: fuzz %s %llu), at most %ld ops or %.0f s",
 	     (unsigned long long)seed, bdf, (unsigned long long)seed, max_ops,
 	     budget);
 	pins0 = foll_pins();
-	for (i = 0; i < NBUF; i++) {
-		buf_len[i] = BUF_LEN;
-		bufs[i] = buf_alloc(BUF_LEN, 0);
-		if (!bufs[i])
-			fatal("mmap");
-	}
-	bufs[NBUF] = buf_alloc(SZ_2M, 1);
-	buf_len[NBUF] = SZ_2M;
+	bufs_alloc(bufs, buf_len, NBUF, BUF_LEN);
 	do_reopen();
 	do_ioas_alloc();
 

@@ -118,10 +118,30 @@ static int config_vendor(int dev)
 	return vendor;
 }
 
+/* A session that maps a new 1M buffer and pins it; 0 or -errno */
+static int open_and_map(const char *sc, struct session *s, uint8_t **buf,
+			uint64_t *iova)
+{
+	const char *what;
+	int rc;
+
+	*buf = buf_alloc(BUF_LEN, 0);
+	if (!*buf)
+		fatal("mmap");
+	rc = session_open(s, bdf, &what);
+	if (!check(!rc, "%s: open, bind, attach (%s: %s)", sc, what, errname(rc)))
+		return rc;
+	rc = ioas_map(s->ifd, s->ioas, *buf, BUF_LEN, iova, 0);
+	check(!rc && foll_pins() == pins0 + PINS(BUF_LEN),
+	      "%s: map 1M pins 256 pages (%s, %lld pinned)", sc, errname(rc),
+	      foll_pins() - pins0);
+	return rc;
+}
+
 /* Scenario 1: issue #5, unbind waits for the last user of the cdev */
 static void unbind_while_open(void)
 {
-	const char *sc = "unbind while open", *what;
+	const char *sc = "unbind while open";
 	struct session s;
 	uint64_t iova, len = BUF_LEN, pa;
 	char drv[64];
@@ -129,16 +149,8 @@ static void unbind_while_open(void)
 	uint8_t *buf;
 	pid_t pid;
 
-	buf = buf_alloc(BUF_LEN, 0);
-	if (!buf)
-		fatal("mmap");
-	rc = session_open(&s, bdf, &what);
-	if (!check(!rc, "%s: open, bind, attach (%s: %s)", sc, what, errname(rc)))
+	if (open_and_map(sc, &s, &buf, &iova))
 		return;
-	rc = ioas_map(s.ifd, s.ioas, buf, BUF_LEN, &iova, 0);
-	check(!rc && foll_pins() == pins0 + PINS(BUF_LEN),
-	      "%s: map 1M pins 256 pages (%s, %lld pinned)", sc, errname(rc),
-	      foll_pins() - pins0);
 
 	pid = spawn_unbind();
 	status = wait_ms(pid, 1500);
@@ -180,21 +192,15 @@ static void unbind_while_open(void)
 static void close_order(int iommufd_first)
 {
 	const char *sc = iommufd_first ? "close iommufd first" :
-					 "close device first", *what;
+					 "close device first";
 	struct session s;
 	uint64_t iova, len = BUF_LEN, pa = 0;
 	uint32_t pt;
 	uint8_t *buf;
 	int rc;
 
-	buf = buf_alloc(BUF_LEN, 0);
-	if (!buf)
-		fatal("mmap");
-	rc = session_open(&s, bdf, &what);
-	if (!check(!rc, "%s: open, bind, attach (%s: %s)", sc, what, errname(rc)))
+	if (open_and_map(sc, &s, &buf, &iova))
 		return;
-	rc = ioas_map(s.ifd, s.ioas, buf, BUF_LEN, &iova, 0);
-	check(!rc, "%s: map (%s)", sc, errname(rc));
 
 	if (iommufd_first) {
 		close(s.ifd);
@@ -581,13 +587,7 @@ int main(int argc, char **argv)
 	double budget = budget_s("E2E_LIFETIME_SECONDS", 25), t0 = now_s();
 	uint64_t seed = getpid() ^ (uint64_t)time(NULL);
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	bdf = tap_start(argc, argv, 2);
 	if (!restore_binding(bdf))
 		fatal("%s is not bound to vfio-pci with a cdev", bdf);
 	pins0 = foll_pins();

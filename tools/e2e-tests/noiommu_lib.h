@@ -107,6 +107,19 @@ fatal(const char *fmt, ...)
 	exit(1);
 }
 
+/* Check the usage, start the TAP output; returns the PCI BDF */
+static inline const char *tap_start(int argc, char **argv, int max_args)
+{
+	if (argc < 2 || argc > max_args) {
+		fprintf(stderr, "usage: %s PCI-BDF%s\n", argv[0],
+			max_args > 2 ? " [SEED]" : "");
+		exit(2);
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n");
+	return argv[1];
+}
+
 static inline int tap_end(void)
 {
 	printf("1..%d\n", tap_n);
@@ -302,19 +315,26 @@ static inline int cdev_open(const char *bdf)
 	return fd < 0 ? -errno : fd;
 }
 
-/* The driver BDF is bound to into @drv ("" if none) */
-static inline void bound_driver(const char *bdf, char *drv, size_t len)
+/* The last component of what the symlink BDF/@link points to, or "" */
+static inline void pci_link_name(const char *bdf, const char *link, char *out,
+				 size_t len)
 {
 	char path[128], target[256];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, link);
 	n = readlink(path, target, sizeof(target) - 1);
-	drv[0] = 0;
+	out[0] = 0;
 	if (n > 0) {
 		target[n] = 0;
-		snprintf(drv, len, "%s", strrchr(target, '/') + 1);
+		snprintf(out, len, "%s", strrchr(target, '/') + 1);
 	}
+}
+
+/* The driver BDF is bound to into @drv ("" if none) */
+static inline void bound_driver(const char *bdf, char *drv, size_t len)
+{
+	pci_link_name(bdf, "driver", drv, len);
 }
 
 static inline int unbind_vfio(const char *bdf)
@@ -574,6 +594,22 @@ static inline void *buf_alloc(size_t len, int huge)
 		       (huge ? MAP_HUGETLB : 0), -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+/*
+ * @n buffers of @each bytes of 4K pages into v[0..n-1] and one 2M huge
+ * page into v[n] (NULL if the guest has none left), their sizes into @len
+ */
+static inline void bufs_alloc(uint8_t **v, size_t *len, int n, size_t each)
+{
+	int i;
+
+	for (i = 0; i <= n; i++) {
+		len[i] = i < n ? each : SZ_2M;
+		v[i] = buf_alloc(len[i], i == n);
+		if (!v[i] && i < n)
+			fatal("mmap %zu bytes", each);
+	}
 }
 
 /* Seeded xorshift64*, so a run can be repeated */

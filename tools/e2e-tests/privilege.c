@@ -30,17 +30,13 @@ static char group_path[300];
 /* /dev/vfio/noiommu-N of the device's no-IOMMU group, "" if none */
 static void find_group(void)
 {
-	char link[128], target[256];
-	ssize_t n;
+	char group[64];
 
-	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
-	n = readlink(link, target, sizeof(target) - 1);
+	pci_link_name(bdf, "iommu_group", group, sizeof(group));
 	group_path[0] = 0;
-	if (n > 0) {
-		target[n] = 0;
+	if (group[0])
 		snprintf(group_path, sizeof(group_path), "/dev/vfio/noiommu-%s",
-			 strrchr(target, '/') + 1);
-	}
+			 group);
 }
 
 static int open_rc(const char *path)
@@ -137,13 +133,7 @@ int main(int argc, char **argv)
 	const char *what;
 	int rc, status;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	bdf = argv[1];
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	bdf = tap_start(argc, argv, 2);
 	pins0 = foll_pins();
 	find_group();
 	note("legacy group: %s", group_path[0] ? group_path : "none");

@@ -181,28 +181,17 @@ int main(int argc, char **argv)
 	const char *what;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	const char *bdf = tap_start(argc, argv, 2);
+
 	note("seed %llu (E2E_SEED to repeat), %.0f s", (unsigned long long)seed,
 	     budget);
 	pins0 = foll_pins();
 
-	for (i = 0; i < SLOTS; i++) {
-		slot_len[i] = SLOT_LEN;
-		slot_va[i] = buf_alloc(SLOT_LEN, 0);
-		if (!slot_va[i])
-			fatal("mmap");
-	}
-	slot_va[SLOTS] = buf_alloc(SZ_2M, 1);
-	slot_len[SLOTS] = SZ_2M;
+	bufs_alloc(slot_va, slot_len, SLOTS, SLOT_LEN);
 	if (!slot_va[SLOTS])
 		skip("no 2M huge page", "2M slot");
 
-	rc = session_open(&s, argv[1], &what);
+	rc = session_open(&s, bdf, &what);
 	if (rc)
 		fatal("%s: %s", what, errname(rc));
 	if (ioas_new(s.ifd, &ioas_b))
@@ -245,7 +234,7 @@ int main(int argc, char **argv)
 	session_close(&s);
 	check(settle_pins(pins0) == pins0, "pins back to %lld (%lld)", pins0,
 	      foll_pins());
-	check(restore_binding(argv[1]), "device bound to vfio-pci, cdev present");
+	check(restore_binding(bdf), "device bound to vfio-pci, cdev present");
 	note("stress took %.1f s", now_s() - t0);
 	return tap_end();
 }
