@@ -66,8 +66,31 @@ static int wait_ms(pid_t pid, unsigned int ms)
 	return -1;
 }
 
-/* A child that unbinds the device and exits 0, or 10 + errno */
-static pid_t spawn_unbind(void)
+/*
+ * How the device goes away and comes back: the driver unbound and probed
+ * again, or the PCI device removed (hot unplug) and found by a rescan
+ */
+struct away {
+	const char *name;
+	int (*leave)(const char *bdf);
+	int (*come_back)(const char *bdf);
+};
+static const struct away unbind = { "unbind", unbind_vfio, rebind_vfio };
+static const struct away unplug = { "PCI remove", remove_pci, rescan_vfio };
+
+/* Unbound (or gone), not just without the sysfs link */
+static int device_away(const struct away *how)
+{
+	char drv[64];
+
+	if (how == &unplug)
+		return !pci_present(bdf);
+	bound_driver(bdf, drv, sizeof(drv));
+	return !drv[0];
+}
+
+/* A child that makes the device go away and exits 0, or 10 + errno */
+static pid_t spawn_leave(const struct away *how)
 {
 	pid_t pid = fork();
 
@@ -77,7 +100,7 @@ static pid_t spawn_unbind(void)
 		/* Not holding the files the unbind waits for */
 		for (fd = 3; fd < 1024; fd++)
 			close(fd);
-		rc = unbind_vfio(bdf);
+		rc = how->leave(bdf);
 
 		_exit(rc ? 10 + (-rc & 0x7f) : 0);
 	}
@@ -138,24 +161,27 @@ static int open_and_map(const char *sc, struct session *s, uint8_t **buf,
 	return rc;
 }
 
-/* Scenario 1: issue #5, unbind waits for the last user of the cdev */
-static void unbind_while_open(void)
+/*
+ * Scenario 1: issue #5, unbind (and hot unplug) waits for the last user of
+ * the cdev
+ */
+static void leave_while_open(const struct away *how)
 {
-	const char *sc = "unbind while open";
+	char sc[64];
 	struct session s;
 	uint64_t iova, len = BUF_LEN, pa;
-	char drv[64];
 	int status, rc;
 	uint8_t *buf;
 	pid_t pid;
 
+	snprintf(sc, sizeof(sc), "%s while open", how->name);
 	if (open_and_map(sc, &s, &buf, &iova))
 		return;
 
-	pid = spawn_unbind();
+	pid = spawn_leave(how);
 	status = wait_ms(pid, 1500);
-	check(status == -1, "%s: unbind still blocked after 1.5 s (state %c)",
-	      sc, child_state(pid));
+	check(status == -1, "%s: %s still blocked after 1.5 s (state %c)",
+	      sc, how->name, child_state(pid));
 	/*
 	 * The driver core drops the sysfs "driver" link before it calls
 	 * remove(), so "still bound" shows as a device that still works.
@@ -163,7 +189,8 @@ static void unbind_while_open(void)
 	rc = config_vendor(s.dev);
 	check(rc == 0x1234, "%s: the open device still reads its config space (vendor %#x)",
 	      sc, rc);
-	check(!cdev_present(bdf), "%s: the cdev is gone while unbind waits", sc);
+	check(!cdev_present(bdf), "%s: the cdev is gone while %s waits", sc,
+	      how->name);
 	rc = get_pa(s.ifd, s.ioas, iova, &len, &pa);
 	check(!rc && pa == va_to_pa(buf),
 	      "%s: GET_PA still answers from the open file (%s)", sc,
@@ -172,18 +199,17 @@ static void unbind_while_open(void)
 	session_close(&s);
 	if (status == -1)
 		status = wait_ms(pid, 10000);
-	bound_driver(bdf, drv, sizeof(drv));
-	check(status == 0 && !drv[0],
-	      "%s: unbind completes once the file is closed (status %#x), unbound",
-	      sc, status);
+	check(status == 0 && device_away(how),
+	      "%s: %s completes once the file is closed (status %#x)", sc,
+	      how->name, status);
 	if (status == -1) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	rc = rebind_vfio(bdf);
+	rc = how->come_back(bdf);
 	check(!rc && restore_binding(bdf),
-	      "%s: drivers_probe binds vfio-pci again and the cdev comes back (%s)",
-	      sc, errname(rc));
+	      "%s: %s binds vfio-pci again and the cdev comes back (%s)", sc,
+	      how == &unplug ? "rescan" : "drivers_probe", errname(rc));
 	check_counters(sc);
 	munmap(buf, BUF_LEN);
 }
@@ -434,11 +460,12 @@ static void holder(struct holder_stats *sp, double end)
 }
 
 /* Scenario 5: unbind/rebind cycles under a holder that keeps going */
-static void cycles_under_holder(double budget, uint64_t *seed)
+static void cycles_under_holder(const struct away *how, int limit,
+				double budget, uint64_t *seed)
 {
-	const char *sc = "unbind/rebind under a holder";
 	double end = now_s() + budget, t0, slowest = 0;
-	int cycles = 0, bad = 0, limit = 200, status;
+	int cycles = 0, bad = 0, status;
+	char sc[64];
 	volatile struct holder_stats *sp;
 	struct holder_stats st;
 	pid_t pid;
@@ -448,30 +475,29 @@ static void cycles_under_holder(double budget, uint64_t *seed)
 	if (sp == MAP_FAILED)
 		fatal("mmap shared");
 	memset((void *)sp, 0, sizeof(*sp));
+	snprintf(sc, sizeof(sc), "%s cycles under a holder", how->name);
 	pid = fork();
 	if (pid == 0)
 		holder((struct holder_stats *)sp, end);
 	while (cycles < limit && now_s() < end) {
-		char drv[64];
 		int rc;
 
-		/* Unbind only once the holder holds the device again */
+		/* Leave only once the holder holds the device again */
 		for (t0 = now_s(); sp->reattach <= cycles && now_s() < t0 + 2;)
 			sleep_ms(5);
 
 		t0 = now_s();
-		rc = unbind_vfio(bdf);
-		bound_driver(bdf, drv, sizeof(drv));
-		if (rc || drv[0]) {
+		rc = how->leave(bdf);
+		if (rc || !device_away(how)) {
 			bad++;
-			note("%s #%d: unbind %s, driver '%s'", sc, cycles,
-			     errname(rc), drv);
+			note("%s #%d: %s: %s", sc, cycles, how->name,
+			     errname(rc));
 		}
 		sleep_ms(rnd(seed) % 20);
-		rc = rebind_vfio(bdf);
+		rc = how->come_back(bdf);
 		if (rc || !restore_binding(bdf)) {
 			bad++;
-			note("%s #%d: rebind %s", sc, cycles, errname(rc));
+			note("%s #%d: back: %s", sc, cycles, errname(rc));
 		}
 		if (now_s() - t0 > slowest)
 			slowest = now_s() - t0;
@@ -485,8 +511,7 @@ static void cycles_under_holder(double budget, uint64_t *seed)
 	     "%ld re-attaches, %ld device requests", sc, cycles, slowest * 1e3,
 	     st.ops, st.ok, st.eopnotsupp, st.enoent, st.enodev, st.enxio, st.eagain, st.other,
 	     errname(st.first_other), st.first_other_op, st.reattach, st.req_seen);
-	check(cycles > 0 && !bad, "%s: %d cycles unbind and rebind (%d failed)",
-	      sc, cycles, bad);
+	check(cycles > 0 && !bad, "%s: %d cycles (%d failed)", sc, cycles, bad);
 	check(WIFEXITED(status) && !WEXITSTATUS(status) && st.ops,
 	      "%s: the holder ran to its end (status %#x)", sc, status);
 	check(!st.bad_pa && st.reattach >= cycles,
@@ -595,14 +620,17 @@ int main(int argc, char **argv)
 	note("start: %lld pins outstanding, VmPin %lld kB, seed %llu", pins0,
 	     vmpin0, (unsigned long long)seed);
 
-	unbind_while_open();
+	leave_while_open(&unbind);
+	leave_while_open(&unplug);
 	close_order(1);
 	close_order(0);
 	locked_memory();
 	note("single scenarios took %.1f s", now_s() - t0);
 	sigkill_mid_map(budget * 0.3, &seed);
 	note("SIGKILL scenario done at %.1f s", now_s() - t0);
-	cycles_under_holder(budget - (now_s() - t0) - 1, &seed);
+	cycles_under_holder(&unplug, 20, (budget - (now_s() - t0)) * 0.25,
+			    &seed);
+	cycles_under_holder(&unbind, 200, budget - (now_s() - t0) - 1, &seed);
 	note("lifetime took %.1f s", now_s() - t0);
 	return tap_end();
 }

@@ -353,6 +353,40 @@ static inline int rebind_vfio(const char *bdf)
 	return rc ? rc : strcmp(drv, "vfio-pci") ? -ENODEV : 0;
 }
 
+static inline int pci_present(const char *bdf)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	return !access(path, F_OK);
+}
+
+/* Hot unplug from inside the guest: the PCI core removes the device */
+static inline int remove_pci(const char *bdf)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", bdf);
+	return put_text(path, "1");
+}
+
+/* Bring a removed device back and bind it to vfio-pci */
+static inline int rescan_vfio(const char *bdf)
+{
+	char path[128];
+	int rc, i;
+
+	rc = put_text("/sys/bus/pci/rescan", "1");
+	for (i = 0; i < 100 && !pci_present(bdf); i++)
+		sleep_ms(10);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 bdf);
+	/* A new pci_dev: its driver_override is empty again */
+	if (!rc)
+		rc = put_text(path, "vfio-pci");
+	return rc ? rc : rebind_vfio(bdf);
+}
+
 /* The cdev is usable: its sysfs entry and its device node both exist */
 static inline int cdev_present(const char *bdf)
 {
@@ -371,6 +405,8 @@ static inline int restore_binding(const char *bdf)
 	char drv[64];
 	int i;
 
+	if (!pci_present(bdf))
+		rescan_vfio(bdf);
 	bound_driver(bdf, drv, sizeof(drv));
 	if (!drv[0])
 		rebind_vfio(bdf);
