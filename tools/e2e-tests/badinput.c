@@ -19,6 +19,7 @@
  *
  * usage: badinput PCI-BDF
  */
+#define _GNU_SOURCE	/* memfd_create() */
 #include "noiommu_lib.h"
 
 #define BUF_LEN (64UL << 10)
@@ -212,6 +213,65 @@ static void map_matrix(void)
 	MP("ioas_id=HWPT", ENOENT, a.ioas_id = hwpt);
 	MP("ioas_id=device", ENOENT, a.ioas_id = devid);
 	MP("ioas_id=destroyed IOAS", ENOENT, a.ioas_id = dead_ioas);
+}
+
+#define MAP_FILE_INIT { .size = sizeof(struct iommu_ioas_map_file),	\
+			.ioas_id = ioas, .fd = memfd,			\
+			.flags = IOMMU_IOAS_MAP_READABLE |		\
+				 IOMMU_IOAS_MAP_WRITEABLE |		\
+				 IOMMU_IOAS_MAP_FIXED_IOVA,		\
+			.length = SZ_2M, .iova = FREE_IOVA }
+#define MFP(field, want, ...) CASE(ifd, IOMMU_IOAS_MAP_FILE,		\
+	struct iommu_ioas_map_file, MAP_FILE_INIT, "IOAS_MAP_FILE",	\
+	field, want, -1, __VA_ARGS__)
+
+/*
+ * MAP_FILE of a hugetlb memfd (this guest has no shmem, and iommufd pins
+ * files through memfd_pin_folios(), which takes shmem or hugetlbfs only)
+ */
+static void map_file_matrix(void)
+{
+	struct iommu_ioas_map_file mf;
+	int memfd, null = open("/dev/null", O_RDWR), rc, rc2;
+	uint64_t len = ~0ULL, pa = 0;
+	uint8_t *p;
+
+	memfd = memfd_create("badinput", MFD_HUGETLB | MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, SZ_2M)) {
+		skip("no hugetlb memfd", "IOAS_MAP_FILE cases");
+		return;
+	}
+	p = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_POPULATE, memfd, 0);
+	mf = (struct iommu_ioas_map_file)MAP_FILE_INIT;
+	rc = io(ifd, IOMMU_IOAS_MAP_FILE, &mf);
+	if (!rc)
+		rc = get_pa(ifd, ioas, FREE_IOVA, &len, &pa);
+	rc2 = ioas_unmap(ifd, ioas, FREE_IOVA, SZ_2M);
+	check(!rc && !rc2 && p != MAP_FAILED && len == SZ_2M &&
+	      pa == va_to_pa(p) && unchanged(),
+	      "%-12s %s: map, GET_PA (%llu bytes in one answer), unmap: %s, %s",
+	      "IOAS_MAP_FILE", "2M hugetlb memfd", (unsigned long long)len,
+	      errname(rc), errname(rc2));
+
+	MFP("flags bit 3", EOPNOTSUPP, a.flags |= 1 << 3);
+	MFP("neither READABLE nor WRITEABLE", EINVAL,
+	    a.flags = IOMMU_IOAS_MAP_FIXED_IOVA);
+	MFP("length=0", EINVAL, a.length = 0);
+	MFP("length=2^64-1", EOVERFLOW, a.length = ~0ULL);
+	MFP("iova=2^64-1", EOVERFLOW, a.iova = ~0ULL);
+	MFP("start+length overflows", EOVERFLOW,
+	    a.start = ~0ULL - 4095; a.length = 8192);
+	MFP("range past the end of the file", EINVAL, a.start = SZ_2M);
+	MFP("fd=-1", EBADF, a.fd = -1);
+	MFP("fd=/dev/null (not a memfd)", EINVAL, a.fd = null);
+	MFP("iova inside the known mapping", EEXIST, a.iova = known);
+	MFP("ioas_id=HWPT", ENOENT, a.ioas_id = hwpt);
+	MFP("ioas_id=destroyed IOAS", ENOENT, a.ioas_id = dead_ioas);
+	if (p != MAP_FAILED)
+		munmap(p, SZ_2M);
+	close(memfd);
+	close(null);
 }
 
 #define UNMAP_INIT { .size = 24, .ioas_id = ioas, .iova = known,	\
@@ -444,7 +504,11 @@ static void edges(void)
 	unsigned int i;
 
 	for (i = 0; i < 2; i++) {
-		uint64_t iova = at[i], len = U64MAX, pa = 0;
+		/*
+		 * At the top nothing can follow; at 0 the known mapping does,
+		 * and may happen to be physically contiguous: cap the length
+		 */
+		uint64_t iova = at[i], len = at[i] ? U64MAX : 4096, pa = 0;
 		int rc = ioas_map(ifd, ioas, spare, 4096, &iova, 1), rc2;
 
 		if (!rc)
@@ -526,6 +590,7 @@ int main(int argc, char **argv)
 
 	getpa_matrix();
 	map_matrix();
+	map_file_matrix();
 	unmap_matrix();
 	other_ioas_matrix();
 	attach_matrix();
