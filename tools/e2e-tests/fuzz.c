@@ -231,11 +231,21 @@ static int do_get_pa(void)
 	g.length = 1 + rn(2 * BUF_LEN);
 	if (mutate()) {
 		switch (rn(5)) {
-		case 0: g.flags = 1U << rn(32); break;
-		case 1: g.__reserved = 1U << rn(32); break;
-		case 2: g.ioas_id = wild_id(); break;
-		case 3: g.iova = wild64(); break;
-		default: g.length = wild64(); break;
+		case 0:
+			g.flags = 1U << rn(32);
+			break;
+		case 1:
+			g.__reserved = 1U << rn(32);
+			break;
+		case 2:
+			g.ioas_id = wild_id();
+			break;
+		case 3:
+			g.iova = wild64();
+			break;
+		default:
+			g.length = wild64();
+			break;
 		}
 	} else if (m) {
 		known = 1;
@@ -315,14 +325,28 @@ static int do_map(void)
 	}
 	if (mutate()) {
 		switch (rn(7)) {
-		case 0: m.flags = rn(32); break;
-		case 1: m.__reserved = 1; break;
-		case 2: m.ioas_id = wild_id(); break;
-		case 3: m.iova = wild64();
-			m.flags |= IOMMU_IOAS_MAP_FIXED_IOVA; break;
-		case 4: m.length = wild64() & ~(rn(2) ? 0 : 4095ULL); break;
-		case 5: m.user_va = wild64(); break;
-		default: m.user_va += rn(4096); break;
+		case 0:
+			m.flags = rn(32);
+			break;
+		case 1:
+			m.__reserved = 1;
+			break;
+		case 2:
+			m.ioas_id = wild_id();
+			break;
+		case 3:
+			m.iova = wild64();
+			m.flags |= IOMMU_IOAS_MAP_FIXED_IOVA;
+			break;
+		case 4:
+			m.length = wild64() & ~(rn(2) ? 0 : 4095ULL);
+			break;
+		case 5:
+			m.user_va = wild64();
+			break;
+		default:
+			m.user_va += rn(4096);
+			break;
 		}
 	}
 	rc = io(ifd, IOMMU_IOAS_MAP, &m);
@@ -351,11 +375,22 @@ static int do_unmap(void)
 	u.length = mp ? mp->len : wild64();
 	if (mutate()) {
 		switch (rn(5)) {
-		case 0: u.ioas_id = wild_id(); break;
-		case 1: u.iova = wild64(); break;
-		case 2: u.length = wild64(); break;
-		case 3: u.iova = 0; u.length = ~0ULL; break;	/* all */
-		default: u.length = SZ_4K; break;		/* split */
+		case 0:
+			u.ioas_id = wild_id();
+			break;
+		case 1:
+			u.iova = wild64();
+			break;
+		case 2:
+			u.length = wild64();
+			break;
+		case 3: /* all */
+			u.iova = 0;
+			u.length = ~0ULL;
+			break;
+		default: /* split */
+			u.length = SZ_4K;
+			break;
 		}
 	}
 	/* The kernel answers the bytes unmapped in length */
@@ -390,11 +425,21 @@ static int do_copy(void)
 	}
 	if (mutate()) {
 		switch (rn(5)) {
-		case 0: c.flags = rn(32); break;
-		case 1: c.src_ioas_id = wild_id(); break;
-		case 2: c.dst_ioas_id = wild_id(); break;
-		case 3: c.src_iova = wild64(); break;
-		default: c.length = wild64(); break;
+		case 0:
+			c.flags = rn(32);
+			break;
+		case 1:
+			c.src_ioas_id = wild_id();
+			break;
+		case 2:
+			c.dst_ioas_id = wild_id();
+			break;
+		case 3:
+			c.src_iova = wild64();
+			break;
+		default:
+			c.length = wild64();
+			break;
 		}
 	}
 	rc = io(ifd, IOMMU_IOAS_COPY, &c);
@@ -422,9 +467,15 @@ static int do_iova_ranges(void)
 
 	if (mutate()) {
 		switch (rn(3)) {
-		case 0: q.ioas_id = wild_id(); break;
-		case 1: q.num_iovas = 0; break;
-		default: q.__reserved = 1; break;
+		case 0:
+			q.ioas_id = wild_id();
+			break;
+		case 1:
+			q.num_iovas = 0;
+			break;
+		default:
+			q.__reserved = 1;
+			break;
 		}
 	}
 	return io(ifd, IOMMU_IOAS_IOVA_RANGES, &q);
@@ -440,9 +491,16 @@ static int do_attach(void)
 
 	if (mutate()) {
 		switch (rn(3)) {
-		case 0: a.pt_id = wild_id(); break;
-		case 1: a.flags = VFIO_DEVICE_ATTACH_PASID; a.pasid = rn(8); break;
-		default: a.argsz = rn(sizeof(a)); break;
+		case 0:
+			a.pt_id = wild_id();
+			break;
+		case 1:
+			a.flags = VFIO_DEVICE_ATTACH_PASID;
+			a.pasid = rn(8);
+			break;
+		default:
+			a.argsz = rn(sizeof(a));
+			break;
 		}
 	}
 	rc = io(dev, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a);
@@ -463,8 +521,13 @@ static int do_detach(void)
 	struct vfio_device_detach_iommufd_pt d = { .argsz = sizeof(d) };
 	if (mutate()) {
 		switch (rn(2)) {
-		case 0: d.flags = 1U << rn(32); d.pasid = rn(8); break;
-		default: d.argsz = rn(sizeof(d)); break;
+		case 0:
+			d.flags = 1U << rn(32);
+			d.pasid = rn(8);
+			break;
+		default:
+			d.argsz = rn(sizeof(d));
+			break;
 		}
 	}
 	int rc = io(dev, VFIO_DEVICE_DETACH_IOMMUFD_PT, &d);
@@ -494,10 +557,18 @@ static int do_bind(void)
 	b.iommufd = ifd;
 	if (mutate()) {
 		switch (rn(4)) {
-		case 0: b.iommufd = rn(2) ? dev : (int)rn(64); break;
-		case 1: b.flags = 1U << rn(32); break;
-		case 2: b.argsz = rn(sizeof(b)); break;
-		default: b.iommufd = -1; break;
+		case 0:
+			b.iommufd = rn(2) ? dev : (int)rn(64);
+			break;
+		case 1:
+			b.flags = 1U << rn(32);
+			break;
+		case 2:
+			b.argsz = rn(sizeof(b));
+			break;
+		default:
+			b.iommufd = -1;
+			break;
 		}
 	}
 	rc = io(dev, VFIO_DEVICE_BIND_IOMMUFD, &b);

@@ -387,6 +387,38 @@ static int req_eventfd(int dev)
 }
 
 /*
+ * Open the cdev, bind it to @ifd, attach it to @ioas and register for
+ * device requests: the device fd, or -1 with the failure counted
+ */
+static int holder_open(struct holder_stats *st, int ifd, uint32_t ioas,
+		       int *efd)
+{
+	uint32_t devid, pt = ioas;
+	int dev = cdev_open(bdf), rc;
+
+	if (dev < 0) {
+		count(st, dev, "open");
+		return -1;
+	}
+	rc = dev_bind(dev, ifd, &devid);
+	if (!rc)
+		rc = dev_attach(dev, &pt);
+	if (rc) {
+		count(st, rc, "bind/attach");
+		close(dev);
+		return -1;
+	}
+	*efd = req_eventfd(dev);
+	if (*efd < 0) {
+		count(st, -EIO, "SET_IRQS(REQ)");
+		close(dev);
+		return -1;
+	}
+	st->reattach++;
+	return dev;
+}
+
+/*
  * The holder: one iommufd and IOAS with a 1M mapping for its whole life;
  * whenever the cdev is there it opens it, binds, attaches to that IOAS and
  * registers for device requests; when the request comes it closes the
@@ -398,7 +430,7 @@ static void holder(struct holder_stats *sp, double end)
 	struct holder_stats st = {};
 	uint64_t iova, len, pa, off;
 	int ifd, dev = -1, efd = -1, rc;
-	uint32_t ioas, devid, pt;
+	uint32_t ioas;
 	uint8_t *buf = buf_alloc(BUF_LEN, 0);
 
 	ifd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
@@ -408,24 +440,8 @@ static void holder(struct holder_stats *sp, double end)
 	while (now_s() < end + 1) {
 		uint64_t v;
 
-		if (dev < 0) {
-			dev = cdev_open(bdf);
-			if (dev < 0) {
-				count(&st, dev, "open");
-				dev = -1;
-			} else if ((rc = dev_bind(dev, ifd, &devid)) ||
-				   (pt = ioas, rc = dev_attach(dev, &pt))) {
-				count(&st, rc, "bind/attach");
-				close(dev);
-				dev = -1;
-			} else if ((efd = req_eventfd(dev)) < 0) {
-				count(&st, -EIO, "SET_IRQS(REQ)");
-				close(dev);
-				dev = -1;
-			} else {
-				st.reattach++;
-			}
-		}
+		if (dev < 0)
+			dev = holder_open(&st, ifd, ioas, &efd);
 		if (dev >= 0) {
 			struct vfio_device_info info = { .argsz = sizeof(info) };
 

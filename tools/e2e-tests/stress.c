@@ -52,12 +52,24 @@ static void tally(struct worker *w, int rc, int allowed_mask)
 	int r;
 
 	switch (rc) {
-	case 0: r = RES_OK; break;
-	case -ENOENT: r = RES_ENOENT; break;
-	case -EOPNOTSUPP: r = RES_EOPNOTSUPP; break;
-	case -EEXIST: r = RES_EEXIST; break;
-	case -EBUSY: r = RES_EBUSY; break;
-	default: r = RES_OTHER; break;
+	case 0:
+		r = RES_OK;
+		break;
+	case -ENOENT:
+		r = RES_ENOENT;
+		break;
+	case -EOPNOTSUPP:
+		r = RES_EOPNOTSUPP;
+		break;
+	case -EEXIST:
+		r = RES_EEXIST;
+		break;
+	case -EBUSY:
+		r = RES_EBUSY;
+		break;
+	default:
+		r = RES_OTHER;
+		break;
 	}
 	if (r != RES_OK && !(allowed_mask & (1 << r)))
 		r = RES_OTHER;
