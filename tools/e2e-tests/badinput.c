@@ -383,7 +383,8 @@ static void bind_matrix(void)
 	static const uint8_t token[16] = { 1 };
 	struct vfio_device_bind_iommufd b = BIND_INIT;
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	int null = open("/dev/null", O_RDWR), u, rc;
+	int null = open("/dev/null", O_RDWR), u, rc, gfd;
+	char group[64], path[128];
 
 	BP(dev, "argsz=15 (out_devid cut)", EINVAL, a.argsz = 15);
 	rc = run(dev, VFIO_DEVICE_BIND_IOMMUFD, &b, sizeof(b), 1, &u);
@@ -397,6 +398,17 @@ static void bind_matrix(void)
 	BP(dev, "iommufd=a closed fd", EBADF, a.iommufd = 999);
 	BP(dev, "iommufd=the device fd", EBADFD, a.iommufd = dev);
 	close(null);
+
+	/* The legacy no-IOMMU group and the cdev exclude each other */
+	pci_link_name(bdf, "iommu_group", group, sizeof(group));
+	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", group);
+	gfd = group[0] ? open(path, O_RDWR | O_CLOEXEC) : -1;
+	if (gfd >= 0) {
+		BP(dev, "while the legacy group is open", EBUSY);
+		close(gfd);
+	} else {
+		skip("no legacy no-IOMMU group to open", "BIND while the group is open");
+	}
 
 	AP("device not bound", EINVAL);
 	DP("device not bound", EINVAL);
