@@ -1,25 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the end-to-end test programs share: TAP output, the physical
- * address /proc/self/pagemap reports, and driving QEMU's edu device
- * through a VFIO device fd (cdev or legacy group, the regions are the
- * same).  Included, not linked: tools/e2e builds each *.c on its own.
+ * Driving QEMU's edu device through a VFIO device fd (cdev or legacy group,
+ * the regions are the same), for the end-to-end programs that DMA.  On top
+ * of noiommu_lib.h; included, not linked: tools/e2e builds each *.c on its
+ * own.
  */
 #ifndef E2E_EDU_H
 #define E2E_EDU_H
 
-#include <errno.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
-#include <fcntl.h>
-#include <linux/vfio.h>
+#include "noiommu_lib.h"
 
 #define EDU_DMA_SRC 0x80
 #define EDU_DMA_DST 0x88
@@ -30,56 +19,6 @@
 #define EDU_BUF 0x40000
 /* QEMU 7.2's edu aborts on a DMA that ends on the last byte of its buffer */
 #define EDU_CHUNK 2048
-#define SZ_2M (2UL << 20)
-
-static int tests, failures;
-
-static inline void __attribute__((format(printf, 2, 3)))
-result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d ", ok ? "" : "not ", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
-
-static inline void __attribute__((noreturn, format(printf, 1, 2)))
-bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" (errno %d: %s)\n", errno, strerror(errno));
-	exit(1);
-}
-
-/* The physical address /proc/self/pagemap reports for a virtual address */
-static inline uint64_t pagemap_pa(void *va)
-{
-	long psize = sysconf(_SC_PAGESIZE);
-	uint64_t entry;
-	int fd;
-
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	if (fd < 0)
-		bail("open /proc/self/pagemap");
-	if (pread(fd, &entry, sizeof(entry),
-		  (uintptr_t)va / psize * sizeof(entry)) != sizeof(entry))
-		bail("read /proc/self/pagemap");
-	close(fd);
-	if (!(entry & (1ULL << 63)))
-		return 0;
-	return (entry & ((1ULL << 55) - 1)) * psize + (uintptr_t)va % psize;
-}
 
 struct edu {
 	int fd;			/* the VFIO device fd */
@@ -97,18 +36,18 @@ static inline void edu_setup(struct edu *e, int fd)
 
 	e->fd = fd;
 	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		bail("config region info");
+		fatal("config region info");
 	e->cfg_offset = reg.offset;
 	reg = (struct vfio_region_info){ .argsz = sizeof(reg),
 					 .index = VFIO_PCI_BAR0_REGION_INDEX };
 	if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, &reg))
-		bail("BAR0 region info");
+		fatal("BAR0 region info");
 	e->bar0 = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		       reg.offset);
 	if (e->bar0 == MAP_FAILED)
-		bail("mmap BAR0");
+		fatal("mmap BAR0");
 	/* The identification register reads 0xRRrr00ed */
-	result((*(volatile uint32_t *)e->bar0 & 0xffff) == 0x00ed,
+	check((*(volatile uint32_t *)e->bar0 & 0xffff) == 0x00ed,
 	       "BAR0 mapped, edu identification %#x",
 	       *(volatile uint32_t *)e->bar0);
 }
@@ -147,10 +86,10 @@ static inline void edu_enable_bus_master(struct edu *e)
 	uint16_t cmd;
 
 	if (pread(e->fd, &cmd, 2, e->cfg_offset + 4) != 2)
-		bail("read PCI command");
+		fatal("read PCI command");
 	cmd |= 1 << 2;
 	if (pwrite(e->fd, &cmd, 2, e->cfg_offset + 4) != 2)
-		bail("write PCI command");
+		fatal("write PCI command");
 }
 
 /* Fill src with a pattern of len bytes and clear dst */

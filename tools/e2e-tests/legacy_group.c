@@ -10,7 +10,6 @@
  *
  * usage: legacy_group PCI-BDF   (the device must be bound to vfio-pci)
  */
-#include <dirent.h>
 #include <libgen.h>
 #include <limits.h>
 
@@ -30,15 +29,15 @@ static void dma_round_trip(struct edu *e)
 	dst = mmap(NULL, BUF_LEN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
 	if (src == MAP_FAILED || dst == MAP_FAILED)
-		bail("mmap locked buffers");
+		fatal("mmap locked buffers");
 	fill_pattern(src, dst, BUF_LEN);
 
 	for (off = 0; off < BUF_LEN; off += EDU_CHUNK) {
-		uint64_t spa = pagemap_pa(src + off);
-		uint64_t dpa = pagemap_pa(dst + off);
+		uint64_t spa = va_to_pa(src + off);
+		uint64_t dpa = va_to_pa(dst + off);
 
 		if (!spa || !dpa) {
-			result(0, "pagemap gives the buffers' physical addresses");
+			check(0, "pagemap gives the buffers' physical addresses");
 			return;
 		}
 		if (edu_dma(e, spa, EDU_BUF, EDU_CHUNK, 0) ||
@@ -47,10 +46,10 @@ static void dma_round_trip(struct edu *e)
 			break;
 		}
 	}
-	result(dma_ok, "edu DMA of %d bytes through pagemap's addresses completes",
+	check(dma_ok, "edu DMA of %d bytes through pagemap's addresses completes",
 	       BUF_LEN);
 	off = count_differences(src, dst, BUF_LEN);
-	result(dma_ok && !off, "every byte arrived (%zu wrong)", off);
+	check(dma_ok && !off, "every byte arrived (%zu wrong)", off);
 	munmap(src, BUF_LEN);
 	munmap(dst, BUF_LEN);
 }
@@ -58,32 +57,16 @@ static void dma_round_trip(struct edu *e)
 /* While the group holds the device, its cdev cannot be bound */
 static void cdev_bind_refused(const char *bdf)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	char path[PATH_MAX];
-	struct dirent *de;
-	int fd = -1, iommufd, rc;
-	DIR *dir;
+	int fd = cdev_open(bdf), iommufd = open("/dev/iommu", O_RDWR);
+	uint32_t devid;
+	int rc;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		bail("opendir %s", path);
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "noiommu-vfio", 12))
-			continue;
-		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-		fd = open(path, O_RDWR);
-		break;
-	}
-	closedir(dir);
-	iommufd = open("/dev/iommu", O_RDWR);
 	if (fd < 0 || iommufd < 0)
-		bail("open the cdev and /dev/iommu");
-	bind.iommufd = iommufd;
-	rc = ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
-	result(rc && errno == EBUSY,
-	       "VFIO_DEVICE_BIND_IOMMUFD of the cdev while the group is in use: EBUSY (%s)",
-	       rc ? strerror(errno) : "it succeeded");
+		fatal("open the cdev and /dev/iommu");
+	rc = dev_bind(fd, iommufd, &devid);
+	check(rc == -EBUSY,
+	      "VFIO_DEVICE_BIND_IOMMUFD of the cdev while the group is in use: EBUSY (%s)",
+	      rc ? strerror(-rc) : "it succeeded");
 	close(fd);
 	close(iommufd);
 }
@@ -98,45 +81,41 @@ int main(int argc, char **argv)
 	ssize_t n;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	printf("TAP version 13\n");
+	tap_start(argc, argv, 2);
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
 		 argv[1]);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
-		bail("readlink %s", path);
+		fatal("readlink %s", path);
 	link[n] = 0;
 	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", basename(link));
 
 	container = open("/dev/vfio/vfio", O_RDWR);
 	if (container < 0)
-		bail("open /dev/vfio/vfio");
-	result(ioctl(container, VFIO_GET_API_VERSION) == VFIO_API_VERSION,
+		fatal("open /dev/vfio/vfio");
+	check(ioctl(container, VFIO_GET_API_VERSION) == VFIO_API_VERSION,
 	       "VFIO_GET_API_VERSION");
-	result(ioctl(container, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU) == 1,
+	check(ioctl(container, VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU) == 1,
 	       "the container offers VFIO_NOIOMMU_IOMMU");
 
 	group = open(path, O_RDWR);
-	result(group >= 0, "open %s", path);
+	check(group >= 0, "open %s", path);
 	if (group < 0)
-		bail("open %s", path);
+		fatal("open %s", path);
 	if (ioctl(group, VFIO_GROUP_GET_STATUS, &status))
-		bail("VFIO_GROUP_GET_STATUS");
-	result(status.flags & VFIO_GROUP_FLAGS_VIABLE, "the group is viable");
-	result(!ioctl(group, VFIO_GROUP_SET_CONTAINER, &container),
+		fatal("VFIO_GROUP_GET_STATUS");
+	check(status.flags & VFIO_GROUP_FLAGS_VIABLE, "the group is viable");
+	check(!ioctl(group, VFIO_GROUP_SET_CONTAINER, &container),
 	       "VFIO_GROUP_SET_CONTAINER");
-	result(!ioctl(container, VFIO_SET_IOMMU, iommu),
+	check(!ioctl(container, VFIO_SET_IOMMU, iommu),
 	       "VFIO_SET_IOMMU(VFIO_NOIOMMU_IOMMU)");
 	device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, argv[1]);
-	result(device >= 0, "VFIO_GROUP_GET_DEVICE_FD(%s)", argv[1]);
+	check(device >= 0, "VFIO_GROUP_GET_DEVICE_FD(%s)", argv[1]);
 	if (device < 0)
-		bail("VFIO_GROUP_GET_DEVICE_FD");
+		fatal("VFIO_GROUP_GET_DEVICE_FD");
 	rc = ioctl(device, VFIO_DEVICE_GET_INFO, &info);
-	result(!rc && (info.flags & VFIO_DEVICE_FLAGS_PCI) && info.num_regions,
+	check(!rc && (info.flags & VFIO_DEVICE_FLAGS_PCI) && info.num_regions,
 	       "VFIO_DEVICE_GET_INFO: a PCI device with %u regions",
 	       info.num_regions);
 
@@ -149,6 +128,5 @@ int main(int argc, char **argv)
 	close(device);
 	close(group);
 	close(container);
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_end();
 }

@@ -8,9 +8,6 @@
  *
  * usage: noiommu_dma PCI-BDF   (the device must be bound to vfio-pci)
  */
-#include <dirent.h>
-#include <linux/iommufd.h>
-
 #include "edu.h"
 
 struct dev {
@@ -20,69 +17,30 @@ struct dev {
 	struct edu edu;
 };
 
-/* /sys/bus/pci/devices/BDF/vfio-dev/ holds the cdev's name */
-static int open_cdev(const char *bdf, char *name, size_t len)
+/* Map @len bytes at @buf at an IOVA iommufd picks */
+static uint64_t map(struct dev *d, void *buf, size_t len)
 {
-	char path[256];
-	struct dirent *de;
-	DIR *dir;
+	uint64_t iova;
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		bail("no %s: is the device bound to vfio-pci?", path);
-	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(name, len, "%s", de->d_name);
-		break;
-	}
-	closedir(dir);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
-	return open(path, O_RDWR);
+	if (ioas_map(d->iommufd, d->ioas_id, buf, len, &iova, 0))
+		fatal("IOMMU_IOAS_MAP");
+	return iova;
 }
 
-static uint64_t get_pa(struct dev *d, uint64_t iova, uint64_t *length)
+static void unmap(struct dev *d, uint64_t iova, size_t len)
 {
-	struct iommu_ioas_noiommu_get_pa cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = d->ioas_id,
-		.iova = iova,
-		.length = *length,
-	};
-
-	if (ioctl(d->iommufd, IOMMU_IOAS_NOIOMMU_GET_PA, &cmd))
-		bail("IOMMU_IOAS_NOIOMMU_GET_PA(%#llx)", (unsigned long long)iova);
-	*length = cmd.length;
-	return cmd.out_phys;
+	if (ioas_unmap(d->iommufd, d->ioas_id, iova, len))
+		fatal("IOMMU_IOAS_UNMAP");
 }
 
-static uint64_t ioas_map(struct dev *d, void *buf, size_t len)
+/* The physical address of @iova; *len: the most bytes in, contiguous out */
+static uint64_t phys(struct dev *d, uint64_t iova, uint64_t *len)
 {
-	struct iommu_ioas_map map = {
-		.size = sizeof(map),
-		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-		.ioas_id = d->ioas_id,
-		.user_va = (uintptr_t)buf,
-		.length = len,
-	};
+	uint64_t pa;
 
-	if (ioctl(d->iommufd, IOMMU_IOAS_MAP, &map))
-		bail("IOMMU_IOAS_MAP");
-	return map.iova;
-}
-
-static void ioas_unmap(struct dev *d, uint64_t iova, size_t len)
-{
-	struct iommu_ioas_unmap unmap = {
-		.size = sizeof(unmap),
-		.ioas_id = d->ioas_id,
-		.iova = iova,
-		.length = len,
-	};
-
-	if (ioctl(d->iommufd, IOMMU_IOAS_UNMAP, &unmap))
-		bail("IOMMU_IOAS_UNMAP");
+	if (get_pa(d->iommufd, d->ioas_id, iova, len, &pa))
+		fatal("IOMMU_IOAS_NOIOMMU_GET_PA(%#llx)", (unsigned long long)iova);
+	return pa;
 }
 
 /*
@@ -92,8 +50,8 @@ static void ioas_unmap(struct dev *d, uint64_t iova, size_t len)
 static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 			   uint8_t *dst, size_t len)
 {
-	uint64_t src_iova = ioas_map(d, src, len);
-	uint64_t dst_iova = ioas_map(d, dst, len);
+	uint64_t src_iova = map(d, src, len);
+	uint64_t dst_iova = map(d, dst, len);
 	size_t off, bad;
 	int dma_ok = 1;
 
@@ -101,13 +59,13 @@ static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 
 	for (off = 0; off < len; off += EDU_CHUNK) {
 		uint64_t l1 = EDU_CHUNK, l2 = EDU_CHUNK;
-		uint64_t spa = get_pa(d, src_iova + off, &l1);
-		uint64_t dpa = get_pa(d, dst_iova + off, &l2);
+		uint64_t spa = phys(d, src_iova + off, &l1);
+		uint64_t dpa = phys(d, dst_iova + off, &l2);
 
 		if (l1 < EDU_CHUNK || l2 < EDU_CHUNK ||
-		    spa != pagemap_pa(src + off) ||
-		    dpa != pagemap_pa(dst + off)) {
-			result(0, "%s: GET_PA at offset %zu agrees with pagemap",
+		    spa != va_to_pa(src + off) ||
+		    dpa != va_to_pa(dst + off)) {
+			check(0, "%s: GET_PA at offset %zu agrees with pagemap",
 			       what, off);
 			return;
 		}
@@ -117,86 +75,71 @@ static void dma_round_trip(struct dev *d, const char *what, uint8_t *src,
 			break;
 		}
 	}
-	result(dma_ok, "%s: edu DMA of %zu bytes completes", what, len);
+	check(dma_ok, "%s: edu DMA of %zu bytes completes", what, len);
 	bad = count_differences(src, dst, len);
-	result(dma_ok && !bad, "%s: every byte arrived (%zu wrong)", what, bad);
+	check(dma_ok && !bad, "%s: every byte arrived (%zu wrong)", what, bad);
 
-	ioas_unmap(d, src_iova, len);
-	ioas_unmap(d, dst_iova, len);
+	unmap(d, src_iova, len);
+	unmap(d, dst_iova, len);
 }
 
 int main(int argc, char **argv)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	const char *bdf = tap_start(argc, argv, 2);
 	struct dev d = {};
 	char name[256] = "";
 	uint8_t *src, *dst;
-	uint64_t len, pa;
+	uint64_t len, pa, iova;
+	uint32_t devid = 0;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s PCI-BDF\n", argv[0]);
-		return 2;
-	}
-	printf("TAP version 13\n");
-
-	d.fd = open_cdev(argv[1], name, sizeof(name));
-	result(d.fd >= 0 && !strncmp(name, "noiommu-vfio", 12),
-	       "open /dev/vfio/devices/%s", name);
+	if (cdev_name(bdf, name, sizeof(name)))
+		fatal("no vfio-dev for %s: is it bound to vfio-pci?", bdf);
+	d.fd = cdev_open(bdf);
+	check(d.fd >= 0 && !strncmp(name, "noiommu-vfio", 12),
+	      "open /dev/vfio/devices/%s", name);
 	if (d.fd < 0)
-		bail("open the cdev");
+		fatal("open the cdev");
 
 	d.iommufd = open("/dev/iommu", O_RDWR);
 	if (d.iommufd < 0)
-		bail("open /dev/iommu");
-	bind.iommufd = d.iommufd;
-	rc = ioctl(d.fd, VFIO_DEVICE_BIND_IOMMUFD, &bind);
-	result(!rc && bind.out_devid, "VFIO_DEVICE_BIND_IOMMUFD (devid %u)",
-	       bind.out_devid);
-	if (ioctl(d.iommufd, IOMMU_IOAS_ALLOC, &alloc))
-		bail("IOMMU_IOAS_ALLOC");
-	d.ioas_id = alloc.out_ioas_id;
-	attach.pt_id = d.ioas_id;
-	rc = ioctl(d.fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach);
-	result(!rc && attach.pt_id != d.ioas_id,
-	       "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u (hwpt %u)", d.ioas_id,
-	       attach.pt_id);
+		fatal("open /dev/iommu");
+	rc = dev_bind(d.fd, d.iommufd, &devid);
+	check(!rc && devid, "VFIO_DEVICE_BIND_IOMMUFD (devid %u)", devid);
+	if (ioas_new(d.iommufd, &d.ioas_id))
+		fatal("IOMMU_IOAS_ALLOC");
+	{
+		uint32_t hwpt = d.ioas_id;
+
+		rc = dev_attach(d.fd, &hwpt);
+		check(!rc && hwpt != d.ioas_id,
+		      "VFIO_DEVICE_ATTACH_IOMMUFD_PT to IOAS %u (hwpt %u)",
+		      d.ioas_id, hwpt);
+	}
 
 	edu_setup(&d.edu, d.fd);
 	edu_enable_bus_master(&d.edu);
 
 	/* 4K pages */
-	src = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	dst = mmap(NULL, 64 * 1024, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (src == MAP_FAILED || dst == MAP_FAILED)
-		bail("mmap buffers");
+	src = buf_alloc(64 * 1024, 0);
+	dst = buf_alloc(64 * 1024, 0);
+	if (!src || !dst)
+		fatal("mmap buffers");
 	dma_round_trip(&d, "4K pages", src, dst, 64 * 1024);
 
 	/* 2M huge pages: one GET_PA describes the whole page */
-	src = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1,
-		   0);
-	dst = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1,
-		   0);
-	if (src == MAP_FAILED || dst == MAP_FAILED)
-		bail("mmap 2M huge pages (is vm.nr_hugepages set?)");
-	{
-		uint64_t iova = ioas_map(&d, src, SZ_2M);
-
-		len = ~0ULL;
-		pa = get_pa(&d, iova, &len);
-		result(len == SZ_2M && pa == pagemap_pa(src) && !(pa % SZ_2M),
-		       "GET_PA over a 2M huge page: %#llx, %llu bytes contiguous",
-		       (unsigned long long)pa, (unsigned long long)len);
-		ioas_unmap(&d, iova, SZ_2M);
-	}
+	src = buf_alloc(SZ_2M, 1);
+	dst = buf_alloc(SZ_2M, 1);
+	if (!src || !dst)
+		fatal("mmap 2M huge pages (is vm.nr_hugepages set?)");
+	iova = map(&d, src, SZ_2M);
+	len = ~0ULL;
+	pa = phys(&d, iova, &len);
+	check(len == SZ_2M && pa == va_to_pa(src) && !(pa % SZ_2M),
+	      "GET_PA over a 2M huge page: %#llx, %llu bytes contiguous",
+	      (unsigned long long)pa, (unsigned long long)len);
+	unmap(&d, iova, SZ_2M);
 	dma_round_trip(&d, "2M huge pages", src, dst, 256 * 1024);
 
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	return tap_end();
 }
