@@ -160,14 +160,17 @@ static void bind_and_attach(void)
 		bail("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
 }
 
-static uint64_t map(void *buf, size_t len)
+/* IOAS_MAP at an IOVA iommufd picks, or with iova_va at IOVA = VA */
+static uint64_t map(void *buf, size_t len, int iova_va)
 {
 	struct iommu_ioas_map m = {
 		.size = sizeof(m),
-		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
+		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE |
+			 (iova_va ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
 		.ioas_id = ioas_id,
 		.user_va = (uintptr_t)buf,
 		.length = len,
+		.iova = iova_va ? (uintptr_t)buf : 0,
 	};
 
 	if (ioctl(iommufd, IOMMU_IOAS_MAP, &m))
@@ -253,12 +256,20 @@ static void pagemap_paged(uint8_t *buf, size_t len, size_t page)
 	}
 }
 
+/*
+ * The page-table pages the iommu-pages allocator holds.  The per-CPU
+ * differences of the vmstat counters are folded in first
+ * (vm.stat_refresh), or a change of fewer pages than their threshold
+ * would not show.
+ */
 static long nr_iommu_pages(void)
 {
 	char key[64];
 	long val;
-	FILE *f = fopen("/proc/vmstat", "r");
+	FILE *f;
 
+	write_file("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/vmstat", "r");
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %ld", key, &val) == 2) {
@@ -310,11 +321,15 @@ static void check_getpa(const char *what, uint8_t *buf, uint64_t iova,
 	       what, bad ? "FAIL" : "ok", bad, calls);
 }
 
-/* Every figure for one buffer of len bytes of 4 KiB or 2 MiB pages */
-static void bench_buffer(int huge, size_t len, int sweep)
+/*
+ * Every figure for one buffer of len bytes of 4 KiB or 2 MiB pages, mapped
+ * at the IOVA iommufd picks or, with iova_va, at IOVA = VA
+ */
+static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 {
 	static const unsigned int sweep_mib[] = { 2, 8, 32, 128, 256, 512, 1024 };
-	const char *b = huge ? "2m" : "4k";
+	const char *b = huge ? (iova_va ? "2m_iovava" : "2m") :
+			       (iova_va ? "4k_iovava" : "4k");
 	size_t page = huge ? 2 * SZ_1M : SZ_4K;
 	double mib = (double)len / SZ_1M, gib = (double)len / SZ_1G;
 	double v[MAX_RUNS], w[MAX_RUNS], x[MAX_RUNS], y[MAX_RUNS];
@@ -335,7 +350,7 @@ static void bench_buffer(int huge, size_t len, int sweep)
 	for (r = 0; r < runs; r++) {
 		before = nr_iommu_pages();
 		t0 = now_ns();
-		iova = map(buf, len);
+		iova = map(buf, len, iova_va);
 		t1 = now_ns();
 		after = nr_iommu_pages();
 		x[r] = (double)(after - before) * SZ_4K / 1024 / gib;
@@ -358,7 +373,9 @@ static void bench_buffer(int huge, size_t len, int sweep)
 	}
 
 	/* GET_PA over the whole buffer, mapped once */
-	iova = map(buf, len);
+	iova = map(buf, len, iova_va);
+	printf("BENCH-INFO mapping_%s va %p iova %#llx\n", what, (void *)buf,
+	       (unsigned long long)iova);
 	pagemap_batch(buf, len, pa);
 	check_getpa(what, buf, iova, len, pa);
 	for (r = 0; r < runs; r++) {
@@ -456,10 +473,14 @@ int main(int argc, char **argv)
 	if (pagemap_fd < 0)
 		bail("open /proc/self/pagemap");
 
-	bench_buffer(1, 256 * SZ_1M, 0);
-	bench_buffer(1, SZ_1G, 1);
-	bench_buffer(0, 256 * SZ_1M, 0);
-	bench_buffer(0, SZ_1G, 1);
+	bench_buffer(1, 256 * SZ_1M, 0, 0);
+	bench_buffer(1, SZ_1G, 0, 1);
+	bench_buffer(1, 256 * SZ_1M, 1, 0);
+	bench_buffer(1, SZ_1G, 1, 1);
+	bench_buffer(0, 256 * SZ_1M, 0, 0);
+	bench_buffer(0, SZ_1G, 0, 1);
+	bench_buffer(0, 256 * SZ_1M, 1, 0);
+	bench_buffer(0, SZ_1G, 1, 1);
 	printf("BENCH-INFO seconds %.1f\n", (now_ns() - t0) / 1e9);
 	printf("BENCH-DONE\n");
 	return 0;
