@@ -29,6 +29,7 @@ UNIT_KEY = {
     "GiB/s": "gib_per_s",
     "KiB/GiB": "kib_per_gib",
 }
+UNIT_NAME = {v: k for k, v in UNIT_KEY.items()}
 # Which way is better, for the table's last column
 HIGHER_IS_BETTER = {"gib_per_s"}
 
@@ -133,7 +134,7 @@ def main():
     # Within one kernel: GET_PA against pagemap, the same buffer
     for k in KERNELS:
         fig = data[k]["figures"]
-        for b in ("2m", "4k"):
+        for b in ("2m", "2m_iovava", "4k", "4k_iovava"):
             for s in ("256m", "1024m"):
                 gp = fig.get(("getpa_%s_%s" % (b, s), "ns_per_mib"))
                 for m in ("pagemap_batch", "pagemap_paged"):
@@ -154,35 +155,40 @@ def main():
         targets.append({"target": desc, "value": value, "required": need,
                         "met": bool(ok)})
 
-    for s in ("256m", "1024m"):
-        n = "getpa_2m_" + s
-        se, v7 = med("series", n, "ns_per_mib"), med("v7_3", n, "ns_per_mib")
-        if se and v7:
-            target("GET_PA over 2 MiB pages (%s): 7.3 / series, ns per MiB" % s,
-                   v7 / se, ">= 100", v7 / se >= 100)
-        pb = med("series", "pagemap_batch_2m_" + s, "ns_per_mib")
-        if se and pb:
-            target("GET_PA over 2 MiB pages (%s): batched pagemap / GET_PA, "
-                   "ns per MiB, series kernel" % s, pb / se, "> 1", pb > se)
-    for b in ("2m", "4k"):
+    for b, how in (("2m", "IOVA picked by iommufd"), ("2m_iovava", "IOVA = VA")):
+        for s in ("256m", "1024m"):
+            n = "getpa_%s_%s" % (b, s)
+            se = med("series", n, "ns_per_mib")
+            v7 = med("v7_3", n, "ns_per_mib")
+            pb = med("series", "pagemap_batch_%s_%s" % (b, s), "ns_per_mib")
+            if se and v7:
+                target("GET_PA, 2 MiB pages, %s, %s: 7.3 / series, ns/MiB"
+                       % (s, how), v7 / se, ">= 100", v7 / se >= 100)
+            if se and pb:
+                target("GET_PA, 2 MiB pages, %s, %s: batched pagemap / GET_PA, "
+                       "ns/MiB, series kernel" % (s, how), pb / se, "> 1", pb > se)
+    for b in ("2m", "2m_iovava", "4k", "4k_iovava"):
         for s in ("256m", "1024m"):
             n = "map_unmap_%s_%s" % (b, s)
             se, v7 = med("series", n, "gib_per_s"), med("v7_3", n, "gib_per_s")
             if se and v7:
-                target("IOAS_MAP + IOAS_UNMAP (%s pages, %s): series / 7.3, GiB/s"
-                       % (b, s), se / v7, ">= 1", se >= v7)
-    for s in ("256m", "1024m"):
-        gp = med("series", "getpa_4k_" + s, "ns_per_4kib_page")
-        pp = med("series", "pagemap_paged_4k_" + s, "ns_per_4kib_page")
-        if gp and pp:
-            target("GET_PA over 4 KiB pages (%s): pagemap page by page / "
-                   "GET_PA, ns per 4 KiB page, series kernel" % s,
-                   pp / gp, ">= 1", gp <= pp)
+                target("IOAS_MAP + IOAS_UNMAP, %s pages, %s: series / 7.3, GiB/s"
+                       % (b.replace("_iovava", ", IOVA = VA"), s), se / v7,
+                       ">= 1", se >= v7)
+    for b in ("4k", "4k_iovava"):
+        for s in ("256m", "1024m"):
+            gp = med("series", "getpa_%s_%s" % (b, s), "ns_per_4kib_page")
+            pp = med("series", "pagemap_paged_%s_%s" % (b, s), "ns_per_4kib_page")
+            if gp and pp:
+                target("GET_PA, 4 KiB pages%s, %s: pagemap page by page / "
+                       "GET_PA, ns per 4 KiB page, series kernel"
+                       % (", IOVA = VA" if "iovava" in b else "", s),
+                       pp / gp, ">= 1", gp <= pp)
     out["targets"] = targets
 
     # The table
     kinfo = {k: data[k]["info"].get("kernel", "?").split()[0] for k in KERNELS}
-    print("%-24s %-16s %26s %26s %9s" % (
+    print("%-30s %-12s %26s %26s %9s" % (
         "figure", "unit", "series " + kinfo["series"],
         "7.3 " + kinfo["v7_3"], "7.3/ser."))
     for grp, unit, _, name, ratio in rows:
@@ -195,8 +201,8 @@ def main():
         if ratio is not None and unit != "calls":
             good = ratio < 1 if unit in HIGHER_IS_BETTER else ratio > 1
             better = " +" if good else (" -" if ratio != 1 else "")
-        print("%-24s %-16s %26s %26s %9s" % (
-            grp, unit, cells[0], cells[1],
+        print("%-30s %-12s %26s %26s %9s" % (
+            grp, UNIT_NAME[unit], cells[0], cells[1],
             (fmt(ratio) + better) if ratio is not None else "-"))
     print("(median [min-max] of %s / %s runs; 7.3/ser.: ratio of the medians, "
           "'+' where the series is better)" % (
@@ -221,11 +227,14 @@ def main():
     base = os.path.splitext(a.plot)[0]
     dat = base + ".dat"
     series_lines = [
-        ("series", "2m", "getpa", "GET_PA, this series, 2 MiB pages"),
-        ("v7_3", "2m", "getpa", "GET_PA, Linux 7.3, 2 MiB pages"),
+        ("series", "2m_iovava", "getpa", "GET_PA, this series, 2 MiB pages, IOVA = VA"),
+        ("v7_3", "2m_iovava", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA = VA"),
+        ("series", "2m", "getpa", "GET_PA, this series, 2 MiB pages, IOVA by iommufd"),
+        ("v7_3", "2m", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA by iommufd"),
         ("series", "4k", "getpa", "GET_PA, this series, 4 KiB pages"),
         ("v7_3", "4k", "getpa", "GET_PA, Linux 7.3, 4 KiB pages"),
         ("series", "2m", "pagemap_batch", "pagemap, one read, 2 MiB pages"),
+        ("series", "2m", "pagemap_paged", "pagemap, a read per 2 MiB page"),
         ("series", "4k", "pagemap_batch", "pagemap, one read, 4 KiB pages"),
         ("series", "4k", "pagemap_paged", "pagemap, a read per 4 KiB page"),
     ]
@@ -246,7 +255,7 @@ def main():
                             "data": os.path.basename(dat),
                             "x": "MiB translated", "y": "microseconds (median)"}
     plot = [
-        "set terminal pngcairo size 1000,650 font ',10'",
+        "set terminal pngcairo size 1100,800 font ',10' noenhanced",
         "set output '%s'" % a.plot,
         "set title 'Cost of translating a mapped buffer to physical "
         "addresses (QEMU TCG guest, median of runs)'",
@@ -254,9 +263,11 @@ def main():
         "set xlabel 'buffer size translated (MiB)'",
         "set ylabel 'time for the whole buffer (microseconds)'",
         "set grid",
-        "set key top left",
+        "set key outside below maxrows 5 font ',9'",
+        "set xrange [1.5:1400]",
         "plot " + ", ".join(
-            "'%s' index %d with linespoints lw 2 title '%s'" % (dat, i, t)
+            "'%s' index %d with linespoints lw 2 dt %d title '%s'" % (
+                dat, i, 2 if "7.3" in t else (3 if "pagemap" in t else 1), t)
             for i, t in enumerate(blocks)),
     ]
     if blocks:
