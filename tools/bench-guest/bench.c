@@ -82,38 +82,37 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
+/* A hexadecimal attribute of a PCI device in sysfs, 0 if unreadable */
+static unsigned int sysfs_hex(const char *bdf, const char *attr)
+{
+	unsigned int val = 0;
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%x", &val) != 1)
+		val = 0;
+	fclose(f);
+	return val;
+}
+
 /* Bind QEMU's edu device to vfio-pci and open its cdev */
 static void open_device(void)
 {
 	char path[600], bdf[256] = "", name[256] = "";
-	unsigned int vendor, device;
 	struct dirent *de;
 	DIR *dir;
-	FILE *f;
 
 	dir = opendir("/sys/bus/pci/devices");
 	if (!dir)
 		bail("no /sys/bus/pci/devices");
-	while ((de = readdir(dir))) {
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vendor",
-			 de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &vendor) != 1)
-			vendor = 0;
-		fclose(f);
-		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device",
-			 de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%x", &device) != 1)
-			device = 0;
-		fclose(f);
-		if (vendor == 0x1234 && device == 0x11e8)
+	while ((de = readdir(dir)))
+		if (sysfs_hex(de->d_name, "vendor") == 0x1234 &&
+		    sysfs_hex(de->d_name, "device") == 0x11e8)
 			snprintf(bdf, sizeof(bdf), "%s", de->d_name);
-	}
 	closedir(dir);
 	if (!bdf[0])
 		bail("no edu device (1234:11e8) on the PCI bus");
@@ -299,6 +298,39 @@ static uint8_t *buffer(size_t len, int huge)
 	return p;
 }
 
+/*
+ * Translate the first len bytes of the buffer each way once: GET_PA,
+ * pagemap in one read, pagemap a read a page.  The times in ns, and the
+ * number of GET_PA calls.
+ */
+static long translate(uint8_t *buf, uint64_t iova, size_t len, size_t page,
+		      uint64_t *pa, double *getpa, double *batch, double *paged)
+{
+	double t0 = now_ns();
+	long calls = walk(iova, len);
+
+	*getpa = now_ns() - t0;
+	t0 = now_ns();
+	pagemap_batch(buf, len, pa);
+	*batch = now_ns() - t0;
+	t0 = now_ns();
+	pagemap_paged(buf, len, page);
+	*paged = now_ns() - t0;
+	return calls;
+}
+
+/* A figure of times t[0..runs) divided by n units */
+static void per_unit(const char *name, const char *unit, const double *t,
+		     double n)
+{
+	double v[MAX_RUNS];
+	int r;
+
+	for (r = 0; r < runs; r++)
+		v[r] = t[r] / n;
+	figure(name, unit, v, runs);
+}
+
 /* GET_PA agrees with pagemap at both ends of every contiguous range */
 static void check_getpa(const char *what, uint8_t *buf, uint64_t iova,
 			size_t len, const uint64_t *pa)
@@ -333,6 +365,7 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	size_t page = huge ? 2 * SZ_1M : SZ_4K;
 	double mib = (double)len / SZ_1M, gib = (double)len / SZ_1G;
 	double v[MAX_RUNS], w[MAX_RUNS], x[MAX_RUNS], y[MAX_RUNS];
+	double t[3][MAX_RUNS];
 	double t0, t1, t2, t3;
 	uint8_t *buf = buffer(len, huge);
 	uint64_t *pa = malloc(len / SZ_4K * sizeof(*pa));
@@ -378,72 +411,42 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	       (unsigned long long)iova);
 	pagemap_batch(buf, len, pa);
 	check_getpa(what, buf, iova, len, pa);
-	for (r = 0; r < runs; r++) {
-		t0 = now_ns();
-		calls = walk(iova, len);
-		v[r] = now_ns() - t0;
-	}
-	for (r = 0; r < runs; r++) {
-		w[r] = v[r] / calls;
-		x[r] = v[r] / mib;
-		y[r] = v[r] / (len / SZ_4K);
-	}
+	/* Each way of translating, the whole buffer, runs times */
+	for (r = 0; r < runs; r++)
+		calls = translate(buf, iova, len, page, pa, &t[0][r], &t[1][r],
+				  &t[2][r]);
 	snprintf(name, sizeof(name), "getpa_%s", what);
 	v[0] = calls;
 	figure(name, "calls", v, 1);
-	snprintf(name, sizeof(name), "getpa_%s", what);
-	figure(name, "ns/call", w, runs);
-	figure(name, "ns/MiB", x, runs);
-	figure(name, "ns/4KiB-page", y, runs);
-
-	/* pagemap: one read for every 4 KiB entry, then one read a page */
-	for (r = 0; r < runs; r++) {
-		t0 = now_ns();
-		pagemap_batch(buf, len, pa);
-		v[r] = now_ns() - t0;
-		t0 = now_ns();
-		pagemap_paged(buf, len, page);
-		w[r] = now_ns() - t0;
-	}
-	for (r = 0; r < runs; r++) {
-		x[r] = v[r] / mib;
-		y[r] = v[r] / (len / SZ_4K);
-	}
+	per_unit(name, "ns/call", t[0], calls);
+	per_unit(name, "ns/MiB", t[0], mib);
+	per_unit(name, "ns/4KiB-page", t[0], len / SZ_4K);
 	snprintf(name, sizeof(name), "pagemap_batch_%s", what);
-	figure(name, "ns/MiB", x, runs);
-	figure(name, "ns/4KiB-page", y, runs);
-	for (r = 0; r < runs; r++) {
-		x[r] = w[r] / mib;
-		y[r] = w[r] / (len / page);
-	}
+	per_unit(name, "ns/MiB", t[1], mib);
+	per_unit(name, "ns/4KiB-page", t[1], len / SZ_4K);
 	snprintf(name, sizeof(name), "pagemap_paged_%s", what);
-	figure(name, "ns/MiB", x, runs);
-	figure(name, huge ? "ns/2MiB-page" : "ns/4KiB-page", y, runs);
+	per_unit(name, "ns/MiB", t[2], mib);
+	per_unit(name, huge ? "ns/2MiB-page" : "ns/4KiB-page", t[2], len / page);
 
 	/* The plot: the same, for the first S MiB of the mapping */
 	for (s = 0; sweep && s < sizeof(sweep_mib) / sizeof(sweep_mib[0]); s++) {
+		static const char *const method[] = {
+			"getpa", "pagemap_batch", "pagemap_paged"
+		};
 		size_t sl = (size_t)sweep_mib[s] * SZ_1M;
 		char sv[128];
+		int m;
 
 		if (sl > len)
 			break;
-		for (r = 0; r < runs; r++) {
-			t0 = now_ns();
-			walk(iova, sl);
-			v[r] = now_ns() - t0;
-			t0 = now_ns();
-			pagemap_batch(buf, sl, pa);
-			w[r] = now_ns() - t0;
-			t0 = now_ns();
-			pagemap_paged(buf, sl, page);
-			x[r] = now_ns() - t0;
+		for (r = 0; r < runs; r++)
+			translate(buf, iova, sl, page, pa, &t[0][r], &t[1][r],
+				  &t[2][r]);
+		for (m = 0; m < 3; m++) {
+			summary(sv, sizeof(sv), t[m], runs);
+			printf("BENCH-SWEEP %s %s %u ns %s\n", b, method[m],
+			       sweep_mib[s], sv);
 		}
-		summary(sv, sizeof(sv), v, runs);
-		printf("BENCH-SWEEP %s getpa %u ns %s\n", b, sweep_mib[s], sv);
-		summary(sv, sizeof(sv), w, runs);
-		printf("BENCH-SWEEP %s pagemap_batch %u ns %s\n", b, sweep_mib[s], sv);
-		summary(sv, sizeof(sv), x, runs);
-		printf("BENCH-SWEEP %s pagemap_paged %u ns %s\n", b, sweep_mib[s], sv);
 		fflush(stdout);
 	}
 
