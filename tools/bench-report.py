@@ -226,21 +226,23 @@ def main():
     # The plot: microseconds to translate the first S MiB of a mapping
     base = os.path.splitext(a.plot)[0]
     dat = base + ".dat"
+    # (kernel, backing, method, title, colour): a colour per way of
+    # translating, solid for the series, dashed for 7.3, dotted for pagemap
     series_lines = [
-        ("series", "2m_iovava", "getpa", "GET_PA, this series, 2 MiB pages, IOVA = VA"),
-        ("v7_3", "2m_iovava", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA = VA"),
-        ("series", "2m", "getpa", "GET_PA, this series, 2 MiB pages, IOVA by iommufd"),
-        ("v7_3", "2m", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA by iommufd"),
-        ("series", "4k", "getpa", "GET_PA, this series, 4 KiB pages"),
-        ("v7_3", "4k", "getpa", "GET_PA, Linux 7.3, 4 KiB pages"),
-        ("series", "2m", "pagemap_batch", "pagemap, one read, 2 MiB pages"),
-        ("series", "2m", "pagemap_paged", "pagemap, a read per 2 MiB page"),
-        ("series", "4k", "pagemap_batch", "pagemap, one read, 4 KiB pages"),
-        ("series", "4k", "pagemap_paged", "pagemap, a read per 4 KiB page"),
+        ("series", "2m_iovava", "getpa", "GET_PA, this series, 2 MiB pages, IOVA = VA", "#1f3fbf"),
+        ("v7_3", "2m_iovava", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA = VA", "#1f3fbf"),
+        ("series", "2m", "getpa", "GET_PA, this series, 2 MiB pages, IOVA by iommufd", "#20a0e0"),
+        ("v7_3", "2m", "getpa", "GET_PA, Linux 7.3, 2 MiB pages, IOVA by iommufd", "#20a0e0"),
+        ("series", "4k", "getpa", "GET_PA, this series, 4 KiB pages", "#e08000"),
+        ("v7_3", "4k", "getpa", "GET_PA, Linux 7.3, 4 KiB pages", "#e08000"),
+        ("series", "2m", "pagemap_batch", "pagemap, one read, 2 MiB pages", "#d00000"),
+        ("series", "2m", "pagemap_paged", "pagemap, a read per 2 MiB page", "#b000b0"),
+        ("series", "4k", "pagemap_batch", "pagemap, one read, 4 KiB pages", "#008000"),
+        ("series", "4k", "pagemap_paged", "pagemap, a read per 4 KiB page", "#606060"),
     ]
     blocks = []
     with open(dat, "w") as f:
-        for k, b, m, title in series_lines:
+        for k, b, m, title, colour in series_lines:
             pts = sorted((p["size_mib"], p["median_ns"] / 1000)
                          for p in data[k]["sweep"]
                          if p["backing"] == b and p["method"] == m)
@@ -250,7 +252,7 @@ def main():
             for x, y in pts:
                 f.write("%d %.6g\n" % (x, y))
             f.write("\n\n")
-            blocks.append(title)
+            blocks.append((title, colour))
     out["about"]["plot"] = {"png": os.path.basename(a.plot),
                             "data": os.path.basename(dat),
                             "x": "MiB translated", "y": "microseconds (median)"}
@@ -266,9 +268,9 @@ def main():
         "set key outside below maxrows 5 font ',9'",
         "set xrange [1.5:1400]",
         "plot " + ", ".join(
-            "'%s' index %d with linespoints lw 2 dt %d title '%s'" % (
-                dat, i, 2 if "7.3" in t else (3 if "pagemap" in t else 1), t)
-            for i, t in enumerate(blocks)),
+            "'%s' index %d with linespoints lw 2 lc rgb '%s' dt %d title '%s'" % (
+                dat, i, c, 2 if "7.3" in t else (3 if "pagemap" in t else 1), t)
+            for i, (t, c) in enumerate(blocks)),
     ]
     if blocks:
         subprocess.run(["gnuplot"], input="\n".join(plot), text=True,
