@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e checkpatch configs check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e bench checkpatch configs check export clean help
 
 all: deps fetch apply kunit
 
@@ -16,6 +16,7 @@ help:
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
 	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
 	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
+	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU; table, bench/results.json, plot"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
@@ -40,6 +41,11 @@ kunit-x86:
 
 e2e:
 	@tools/e2e --debug
+
+# Not part of make check: two kernels and a long guest run
+bench:
+	@tools/deps bench
+	@tools/bench
 
 checkpatch:
 	@tools/checkpatch

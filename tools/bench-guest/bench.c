@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a user-space driver pays to learn the physical addresses of its DMA
+ * buffers, measured on the no-IOMMU cdev of QEMU's edu device:
+ * IOMMU_IOAS_NOIOMMU_GET_PA over a whole mapped buffer (skipping ahead by
+ * the contiguous length it returns) against /proc/self/pagemap read in one
+ * batch and page by page, and what IOMMU_IOAS_MAP and IOMMU_IOAS_UNMAP
+ * cost in time and in page-table memory (/proc/vmstat nr_iommu_pages).
+ * Buffers of 4 KiB pages and of 2 MiB huge pages, 256 MiB and 1 GiB.
+ *
+ * The guest's only program (tools/bench-guest/init runs it); built once
+ * and run unchanged on every kernel tools/bench compares.  It binds the
+ * edu device to vfio-pci itself.  Output, one figure a line, every value
+ * the median, minimum and maximum over the runs:
+ *
+ *   BENCH-INFO key value...
+ *   BENCH name unit median min max runs
+ *   BENCH-SWEEP backing method size_mib unit median min max runs
+ *   BENCH-CHECK what ok|FAIL detail
+ *
+ * usage: bench [RUNS]   (default 7)
+ */
+#include <dirent.h>
+#include <linux/iommufd.h>
+#include <sys/utsname.h>
+
+#include "../e2e-tests/edu.h"
+
+#define SZ_4K 4096UL
+#define SZ_1M (1UL << 20)
+#define SZ_1G (1UL << 30)
+#define MAX_RUNS 31
+
+static int iommufd, devfd;
+static uint32_t ioas_id;
+static int pagemap_fd;
+static int runs = 7;
+
+static double now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* "median min max runs" of v[0..n) */
+static void summary(char *out, size_t len, double *v, int n)
+{
+	double med;
+
+	qsort(v, n, sizeof(*v), cmp_double);
+	med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	snprintf(out, len, "%.6g %.6g %.6g %d", med, v[0], v[n - 1], n);
+}
+
+static void figure(const char *name, const char *unit, double *v, int n)
+{
+	char s[128];
+
+	summary(s, sizeof(s), v, n);
+	printf("BENCH %s %s %s\n", name, unit, s);
+	fflush(stdout);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* A hexadecimal attribute of a PCI device in sysfs, 0 if unreadable */
+static unsigned int sysfs_hex(const char *bdf, const char *attr)
+{
+	unsigned int val = 0;
+	char path[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, attr);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%x", &val) != 1)
+		val = 0;
+	fclose(f);
+	return val;
+}
+
+/* Bind QEMU's edu device to vfio-pci and open its cdev */
+static void open_device(void)
+{
+	char path[600], bdf[256] = "", name[256] = "";
+	struct dirent *de;
+	DIR *dir;
+
+	dir = opendir("/sys/bus/pci/devices");
+	if (!dir)
+		bail("no /sys/bus/pci/devices");
+	while ((de = readdir(dir)))
+		if (sysfs_hex(de->d_name, "vendor") == 0x1234 &&
+		    sysfs_hex(de->d_name, "device") == 0x11e8)
+			snprintf(bdf, sizeof(bdf), "%s", de->d_name);
+	closedir(dir);
+	if (!bdf[0])
+		bail("no edu device (1234:11e8) on the PCI bus");
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
+		 bdf);
+	if (write_file(path, "vfio-pci"))
+		bail("write %s", path);
+	write_file("/sys/bus/pci/drivers_probe", bdf);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dir = opendir(path);
+	if (!dir)
+		bail("no %s: vfio-pci did not take %s (is vfio.enable_unsafe_noiommu_mode=1?)",
+		     path, bdf);
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			snprintf(name, sizeof(name), "%s", de->d_name);
+	closedir(dir);
+	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
+	devfd = open(path, O_RDWR);
+	if (devfd < 0)
+		bail("open %s", path);
+	printf("BENCH-INFO device %s %s\n", bdf, name);
+}
+
+static void bind_and_attach(void)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+
+	iommufd = open("/dev/iommu", O_RDWR);
+	if (iommufd < 0)
+		bail("open /dev/iommu");
+	bind.iommufd = iommufd;
+	if (ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		bail("VFIO_DEVICE_BIND_IOMMUFD");
+	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &alloc))
+		bail("IOMMU_IOAS_ALLOC");
+	ioas_id = alloc.out_ioas_id;
+	attach.pt_id = ioas_id;
+	if (ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		bail("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+}
+
+/* IOAS_MAP at an IOVA iommufd picks, or with iova_va at IOVA = VA */
+static uint64_t map(void *buf, size_t len, int iova_va)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE |
+			 (iova_va ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
+		.ioas_id = ioas_id,
+		.user_va = (uintptr_t)buf,
+		.length = len,
+		.iova = iova_va ? (uintptr_t)buf : 0,
+	};
+
+	if (ioctl(iommufd, IOMMU_IOAS_MAP, &m))
+		bail("IOMMU_IOAS_MAP of %zu bytes", len);
+	return m.iova;
+}
+
+static void unmap(uint64_t iova, size_t len)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = len,
+	};
+
+	if (ioctl(iommufd, IOMMU_IOAS_UNMAP, &u))
+		bail("IOMMU_IOAS_UNMAP");
+}
+
+/* One GET_PA: the physical address of iova, *len in and out */
+static uint64_t get_pa(uint64_t iova, uint64_t *len)
+{
+	struct iommu_ioas_noiommu_get_pa c = {
+		.size = sizeof(c),
+		.ioas_id = ioas_id,
+		.iova = iova,
+		.length = *len,
+	};
+
+	if (ioctl(iommufd, IOMMU_IOAS_NOIOMMU_GET_PA, &c) || !c.length)
+		bail("IOMMU_IOAS_NOIOMMU_GET_PA(%#llx, %llu)",
+		     (unsigned long long)iova, (unsigned long long)*len);
+	*len = c.length;
+	return c.out_phys;
+}
+
+/* Translate [iova, iova + len) as a driver would; the number of calls */
+static long walk(uint64_t iova, uint64_t len)
+{
+	uint64_t end = iova + len, l;
+	long calls = 0;
+
+	while (iova < end) {
+		l = end - iova;
+		get_pa(iova, &l);
+		iova += l;
+		calls++;
+	}
+	return calls;
+}
+
+static uint64_t pagemap_entry_pa(uint64_t e)
+{
+	return (e & (1ULL << 63)) ? (e & ((1ULL << 55) - 1)) * SZ_4K : 0;
+}
+
+/* pagemap in one read: every 4 KiB entry of the buffer, into PAs */
+static void pagemap_batch(uint8_t *buf, size_t len, uint64_t *entries)
+{
+	size_t n = len / SZ_4K, i;
+	ssize_t want = n * sizeof(*entries);
+
+	if (pread(pagemap_fd, entries, want,
+		  (uintptr_t)buf / SZ_4K * sizeof(*entries)) != want)
+		bail("read /proc/self/pagemap");
+	for (i = 0; i < n; i++)
+		entries[i] = pagemap_entry_pa(entries[i]);
+}
+
+/* pagemap one read a page (of the buffer's page size) */
+static void pagemap_paged(uint8_t *buf, size_t len, size_t page)
+{
+	uint64_t e;
+	size_t off;
+
+	for (off = 0; off < len; off += page) {
+		if (pread(pagemap_fd, &e, sizeof(e),
+			  ((uintptr_t)buf + off) / SZ_4K * sizeof(e)) != sizeof(e))
+			bail("read /proc/self/pagemap");
+		if (!pagemap_entry_pa(e))
+			bail("page at offset %zu not present", off);
+	}
+}
+
+/*
+ * The page-table pages the iommu-pages allocator holds.  The per-CPU
+ * differences of the vmstat counters are folded in first
+ * (vm.stat_refresh), or a change of fewer pages than their threshold
+ * would not show.
+ */
+static long nr_iommu_pages(void)
+{
+	char key[64];
+	long val;
+	FILE *f;
+
+	write_file("/proc/sys/vm/stat_refresh", "1");
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &val) == 2) {
+		if (!strcmp(key, "nr_iommu_pages")) {
+			fclose(f);
+			return val;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+static uint8_t *buffer(size_t len, int huge)
+{
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : 0),
+			  -1, 0);
+	size_t off;
+
+	if (p == MAP_FAILED)
+		bail("mmap %zu bytes%s", len, huge ? " of 2M huge pages" : "");
+	/* Really 4 KiB pages, not transparent huge pages */
+	if (!huge)
+		madvise(p, len, MADV_NOHUGEPAGE);
+	for (off = 0; off < len; off += SZ_4K)
+		p[off] = 1;
+	return p;
+}
+
+/*
+ * Translate the first len bytes of the buffer each way once: GET_PA,
+ * pagemap in one read, pagemap a read a page.  The times in ns, and the
+ * number of GET_PA calls.
+ */
+static long translate(uint8_t *buf, uint64_t iova, size_t len, size_t page,
+		      uint64_t *pa, double *getpa, double *batch, double *paged)
+{
+	double t0 = now_ns();
+	long calls = walk(iova, len);
+
+	*getpa = now_ns() - t0;
+	t0 = now_ns();
+	pagemap_batch(buf, len, pa);
+	*batch = now_ns() - t0;
+	t0 = now_ns();
+	pagemap_paged(buf, len, page);
+	*paged = now_ns() - t0;
+	return calls;
+}
+
+/* A figure of times t[0..runs) divided by n units */
+static void per_unit(const char *name, const char *unit, const double *t,
+		     double n)
+{
+	double v[MAX_RUNS];
+	int r;
+
+	for (r = 0; r < runs; r++)
+		v[r] = t[r] / n;
+	figure(name, unit, v, runs);
+}
+
+/* GET_PA agrees with pagemap at both ends of every contiguous range */
+static void check_getpa(const char *what, uint64_t iova, size_t len,
+			const uint64_t *pa)
+{
+	uint64_t off = 0, l, got;
+	long bad = 0, calls = 0;
+
+	while (off < len) {
+		l = len - off;
+		got = get_pa(iova + off, &l);
+		calls++;
+		if (got != pa[off / SZ_4K] ||
+		    got + l - SZ_4K != pa[(off + l) / SZ_4K - 1] ||
+		    l % SZ_4K)
+			bad++;
+		off += l;
+	}
+	printf("BENCH-CHECK getpa_agrees_with_pagemap_%s %s %ld of %ld ranges differ\n",
+	       what, bad ? "FAIL" : "ok", bad, calls);
+}
+
+/*
+ * Every figure for one buffer of len bytes of 4 KiB or 2 MiB pages, mapped
+ * at the IOVA iommufd picks or, with iova_va, at IOVA = VA
+ */
+static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
+{
+	static const unsigned int sweep_mib[] = { 2, 8, 32, 128, 256, 512, 1024 };
+	const char *b = huge ? (iova_va ? "2m_iovava" : "2m") :
+			       (iova_va ? "4k_iovava" : "4k");
+	size_t page = huge ? 2 * SZ_1M : SZ_4K;
+	double mib = (double)len / SZ_1M, gib = (double)len / SZ_1G;
+	double v[MAX_RUNS], w[MAX_RUNS], x[MAX_RUNS], y[MAX_RUNS];
+	double t[3][MAX_RUNS];
+	double t0, t1, t2, t3;
+	uint8_t *buf = buffer(len, huge);
+	uint64_t *pa = malloc(len / SZ_4K * sizeof(*pa));
+	char name[96], what[32];
+	long calls = 0, before = -1, after;
+	uint64_t iova;
+	size_t s;
+	int r;
+
+	if (!pa)
+		bail("malloc");
+	snprintf(what, sizeof(what), "%s_%zum", b, len / SZ_1M);
+
+	/* IOAS_MAP + IOAS_UNMAP, and the page-table memory while mapped */
+	for (r = 0; r < runs; r++) {
+		before = nr_iommu_pages();
+		t0 = now_ns();
+		iova = map(buf, len, iova_va);
+		t1 = now_ns();
+		after = nr_iommu_pages();
+		x[r] = (double)(after - before) * SZ_4K / 1024 / gib;
+		t2 = now_ns();
+		unmap(iova, len);
+		t3 = now_ns();
+		v[r] = gib / ((t1 - t0) / 1e9);
+		w[r] = gib / ((t3 - t2) / 1e9);
+		y[r] = gib / ((t1 - t0 + t3 - t2) / 1e9);
+	}
+	snprintf(name, sizeof(name), "map_%s", what);
+	figure(name, "GiB/s", v, runs);
+	snprintf(name, sizeof(name), "unmap_%s", what);
+	figure(name, "GiB/s", w, runs);
+	snprintf(name, sizeof(name), "map_unmap_%s", what);
+	figure(name, "GiB/s", y, runs);
+	if (before >= 0) {
+		snprintf(name, sizeof(name), "pt_memory_%s", what);
+		figure(name, "KiB/GiB", x, runs);
+	}
+
+	/* GET_PA over the whole buffer, mapped once */
+	iova = map(buf, len, iova_va);
+	printf("BENCH-INFO mapping_%s va %p iova %#llx\n", what, (void *)buf,
+	       (unsigned long long)iova);
+	pagemap_batch(buf, len, pa);
+	check_getpa(what, iova, len, pa);
+	/* Each way of translating, the whole buffer, runs times */
+	for (r = 0; r < runs; r++)
+		calls = translate(buf, iova, len, page, pa, &t[0][r], &t[1][r],
+				  &t[2][r]);
+	snprintf(name, sizeof(name), "getpa_%s", what);
+	v[0] = calls;
+	figure(name, "calls", v, 1);
+	per_unit(name, "ns/call", t[0], calls);
+	per_unit(name, "ns/MiB", t[0], mib);
+	per_unit(name, "ns/4KiB-page", t[0], len / SZ_4K);
+	snprintf(name, sizeof(name), "pagemap_batch_%s", what);
+	per_unit(name, "ns/MiB", t[1], mib);
+	per_unit(name, "ns/4KiB-page", t[1], len / SZ_4K);
+	snprintf(name, sizeof(name), "pagemap_paged_%s", what);
+	per_unit(name, "ns/MiB", t[2], mib);
+	per_unit(name, huge ? "ns/2MiB-page" : "ns/4KiB-page", t[2], len / page);
+
+	/* The plot: the same, for the first S MiB of the mapping */
+	for (s = 0; sweep && s < sizeof(sweep_mib) / sizeof(sweep_mib[0]); s++) {
+		static const char *const method[] = {
+			"getpa", "pagemap_batch", "pagemap_paged"
+		};
+		size_t sl = (size_t)sweep_mib[s] * SZ_1M;
+		char sv[128];
+		int m;
+
+		if (sl > len)
+			break;
+		for (r = 0; r < runs; r++)
+			translate(buf, iova, sl, page, pa, &t[0][r], &t[1][r],
+				  &t[2][r]);
+		for (m = 0; m < 3; m++) {
+			summary(sv, sizeof(sv), t[m], runs);
+			printf("BENCH-SWEEP %s %s %u ns %s\n", b, method[m],
+			       sweep_mib[s], sv);
+		}
+		fflush(stdout);
+	}
+
+	unmap(iova, len);
+	free(pa);
+	munmap(buf, len);
+}
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+	double t0 = now_ns();
+
+	if (argc > 1)
+		runs = atoi(argv[1]);
+	if (runs < 1 || runs > MAX_RUNS) {
+		fprintf(stderr, "usage: %s [RUNS]  (1..%d)\n", argv[0], MAX_RUNS);
+		return 2;
+	}
+	uname(&u);
+	printf("BENCH-INFO kernel %s %s\n", u.release, u.version);
+	printf("BENCH-INFO runs %d\n", runs);
+	printf("BENCH-INFO nr_iommu_pages %ld\n", nr_iommu_pages());
+	open_device();
+	bind_and_attach();
+	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
+	if (pagemap_fd < 0)
+		bail("open /proc/self/pagemap");
+
+	bench_buffer(1, 256 * SZ_1M, 0, 0);
+	bench_buffer(1, SZ_1G, 0, 1);
+	bench_buffer(1, 256 * SZ_1M, 1, 0);
+	bench_buffer(1, SZ_1G, 1, 1);
+	bench_buffer(0, 256 * SZ_1M, 0, 0);
+	bench_buffer(0, SZ_1G, 0, 1);
+	bench_buffer(0, 256 * SZ_1M, 1, 0);
+	bench_buffer(0, SZ_1G, 1, 1);
+	printf("BENCH-INFO seconds %.1f\n", (now_ns() - t0) / 1e9);
+	printf("BENCH-DONE\n");
+	return 0;
+}

@@ -1,0 +1,88 @@
+# What tools/e2e and tools/bench share: build a small x86_64 kernel out of
+# tree, build static guest programs, pack a busybox initramfs and boot it
+# in QEMU (q35, TCG).  Sourced after lib.sh, not run.
+
+# qemu_kernel SRC KDIR BUILDLOG FRAGMENT...
+# make tinyconfig plus the fragments in KDIR (out of tree of SRC, ccache),
+# check that every option of the fragments stuck and build bzImage, its
+# output in BUILDLOG.
+qemu_kernel() {
+	local src=$1 kdir=$2 blog=$3 bad start
+	shift 3
+	local frags=("$@")
+	local mk=(make -s -C "$src" ARCH=x86_64 O="$kdir" CC="ccache gcc" -j"$jobs")
+
+	mkdir -p "$kdir"
+	log "configuring the kernel (tinyconfig + ${frags[*]##*/})"
+	"${mk[@]}" tinyconfig >/dev/null
+	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m -O "$kdir" \
+		"$kdir/.config" "${frags[@]}") >/dev/null
+	"${mk[@]}" olddefconfig >/dev/null
+	# An option asked off may also be absent: its dependencies hide it
+	bad=$(cat "${frags[@]}" | grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' |
+		while read -r l; do
+			case "$l" in
+			"# "*) o=${l#\# }; o=${o%% *}
+			       ! grep -qE "^$o=" "$kdir/.config" || echo "$l" ;;
+			*) grep -qxF -- "$l" "$kdir/.config" || echo "$l" ;;
+			esac
+		done)
+	[ -z "$bad" ] || die "options of ${frags[*]##*/} that did not stick: $(echo $bad)"
+
+	log "building bzImage (about 5 minutes cold)"
+	start=$(date +%s)
+	"${mk[@]}" bzImage >"$blog" 2>&1 ||
+		{ grep -E 'error:|Error [0-9]' "$blog" | head -5 >&2; die "kernel build failed, see $blog"; }
+	log "bzImage built in $(( $(date +%s) - start )) s"
+}
+
+# qemu_headers SRC KDIR: the kernel's uAPI headers in KDIR/usr/include
+qemu_headers() {
+	make -s -C "$1" ARCH=x86_64 O="$2" headers_install INSTALL_HDR_PATH="$2/usr" >/dev/null
+}
+
+# qemu_static_prog KDIR OUT SOURCE: a static guest program built against
+# KDIR's uAPI headers
+qemu_static_prog() {
+	gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$1/usr/include" -o "$2" "$3"
+}
+
+# qemu_initramfs_new ROOT: an empty initramfs tree with busybox in it
+qemu_initramfs_new() {
+	rm -rf "$1"
+	mkdir -p "$1"/{bin,dev,proc,sys,tests}
+	cp /bin/busybox "$1/bin/busybox"
+}
+
+# qemu_initramfs_pack ROOT INIT OUT: ROOT with INIT as /init, in OUT
+qemu_initramfs_pack() {
+	cp "$2" "$1/init"
+	chmod +x "$1/init"
+	(cd "$1" && find . | cpio -o -H newc --quiet | gzip -1) > "$3"
+}
+
+# qemu_boot KVM LIMIT MEMORY KERNEL INITRD APPEND CONSOLE
+# Boot with the edu device behind a PCIe root port, the serial console in
+# CONSOLE; QEMU's exit code in qrc (124 when LIMIT seconds ran out).  KVM=1
+# lets QEMU use KVM, with a limit of at most 120 s.
+qemu_boot() {
+	local kvm=$1 limit=$2 mem=$3 kernel=$4 initrd=$5 append=$6 console=$7 start
+	local accel=(-accel tcg)
+
+	if [ "$kvm" = 1 ]; then
+		accel=(-accel kvm -cpu host)
+		limit=$(( limit < 120 ? limit : 120 ))
+	fi
+	log "booting QEMU (${accel[*]}, limit ${limit} s)"
+	start=$(date +%s)
+	set +e
+	timeout --foreground -k 5 "$limit" qemu-system-x86_64 "${accel[@]}" \
+		-machine q35 -m "$mem" -smp 2 -nographic -no-reboot -nic none \
+		-kernel "$kernel" -initrd "$initrd" -append "$append" \
+		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
+		-device edu,bus=rp1,dma_mask=0xffffffffffffffff \
+		</dev/null >"$console" 2>&1
+	qrc=$?
+	set -e
+	log "QEMU exited $qrc after $(( $(date +%s) - start )) s"
+}
