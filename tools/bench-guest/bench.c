@@ -24,7 +24,7 @@
 #include <linux/iommufd.h>
 #include <sys/utsname.h>
 
-#include "../e2e-tests/edu.h"
+#include "../e2e-tests/noiommu_lib.h"
 
 #define SZ_4K 4096UL
 #define SZ_1M (1UL << 20)
@@ -108,103 +108,71 @@ static void open_device(void)
 
 	dir = opendir("/sys/bus/pci/devices");
 	if (!dir)
-		bail("no /sys/bus/pci/devices");
+		fatal("no /sys/bus/pci/devices");
 	while ((de = readdir(dir)))
 		if (sysfs_hex(de->d_name, "vendor") == 0x1234 &&
 		    sysfs_hex(de->d_name, "device") == 0x11e8)
 			snprintf(bdf, sizeof(bdf), "%s", de->d_name);
 	closedir(dir);
 	if (!bdf[0])
-		bail("no edu device (1234:11e8) on the PCI bus");
+		fatal("no edu device (1234:11e8) on the PCI bus");
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
 		 bdf);
 	if (write_file(path, "vfio-pci"))
-		bail("write %s", path);
+		fatal("write %s", path);
 	write_file("/sys/bus/pci/drivers_probe", bdf);
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		bail("no %s: vfio-pci did not take %s (is vfio.enable_unsafe_noiommu_mode=1?)",
-		     path, bdf);
-	while ((de = readdir(dir)))
-		if (de->d_name[0] != '.')
-			snprintf(name, sizeof(name), "%s", de->d_name);
-	closedir(dir);
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", name);
-	devfd = open(path, O_RDWR);
+	if (cdev_name(bdf, name, sizeof(name)))
+		fatal("no vfio-dev for %s: vfio-pci did not take it (is vfio.enable_unsafe_noiommu_mode=1?)",
+		      bdf);
+	devfd = cdev_open(bdf);
 	if (devfd < 0)
-		bail("open %s", path);
+		fatal("open /dev/vfio/devices/%s", name);
 	printf("BENCH-INFO device %s %s\n", bdf, name);
 }
 
 static void bind_and_attach(void)
 {
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	uint32_t devid, hwpt;
 
 	iommufd = open("/dev/iommu", O_RDWR);
 	if (iommufd < 0)
-		bail("open /dev/iommu");
-	bind.iommufd = iommufd;
-	if (ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
-		bail("VFIO_DEVICE_BIND_IOMMUFD");
-	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &alloc))
-		bail("IOMMU_IOAS_ALLOC");
-	ioas_id = alloc.out_ioas_id;
-	attach.pt_id = ioas_id;
-	if (ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
-		bail("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+		fatal("open /dev/iommu");
+	if (dev_bind(devfd, iommufd, &devid))
+		fatal("VFIO_DEVICE_BIND_IOMMUFD");
+	if (ioas_new(iommufd, &ioas_id))
+		fatal("IOMMU_IOAS_ALLOC");
+	hwpt = ioas_id;
+	if (dev_attach(devfd, &hwpt))
+		fatal("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
 }
 
 /* IOAS_MAP at an IOVA iommufd picks, or with iova_va at IOVA = VA */
 static uint64_t map(void *buf, size_t len, int iova_va)
 {
-	struct iommu_ioas_map m = {
-		.size = sizeof(m),
-		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE |
-			 (iova_va ? IOMMU_IOAS_MAP_FIXED_IOVA : 0),
-		.ioas_id = ioas_id,
-		.user_va = (uintptr_t)buf,
-		.length = len,
-		.iova = iova_va ? (uintptr_t)buf : 0,
-	};
+	uint64_t iova = (uintptr_t)buf;
 
-	if (ioctl(iommufd, IOMMU_IOAS_MAP, &m))
-		bail("IOMMU_IOAS_MAP of %zu bytes", len);
-	return m.iova;
+	if (ioas_map(iommufd, ioas_id, buf, len, &iova, iova_va))
+		fatal("IOMMU_IOAS_MAP of %zu bytes", len);
+	return iova;
 }
 
 static void unmap(uint64_t iova, size_t len)
 {
-	struct iommu_ioas_unmap u = {
-		.size = sizeof(u),
-		.ioas_id = ioas_id,
-		.iova = iova,
-		.length = len,
-	};
-
-	if (ioctl(iommufd, IOMMU_IOAS_UNMAP, &u))
-		bail("IOMMU_IOAS_UNMAP");
+	if (ioas_unmap(iommufd, ioas_id, iova, len))
+		fatal("IOMMU_IOAS_UNMAP");
 }
 
 /* One GET_PA: the physical address of iova, *len in and out */
-static uint64_t get_pa(uint64_t iova, uint64_t *len)
+static uint64_t phys(uint64_t iova, uint64_t *len)
 {
-	struct iommu_ioas_noiommu_get_pa c = {
-		.size = sizeof(c),
-		.ioas_id = ioas_id,
-		.iova = iova,
-		.length = *len,
-	};
+	uint64_t in = *len, pa;
 
-	if (ioctl(iommufd, IOMMU_IOAS_NOIOMMU_GET_PA, &c) || !c.length)
-		bail("IOMMU_IOAS_NOIOMMU_GET_PA(%#llx, %llu)",
-		     (unsigned long long)iova, (unsigned long long)*len);
-	*len = c.length;
-	return c.out_phys;
+	if (get_pa(iommufd, ioas_id, iova, len, &pa) || !*len)
+		fatal("IOMMU_IOAS_NOIOMMU_GET_PA(%#llx, %llu)",
+		      (unsigned long long)iova, (unsigned long long)in);
+	return pa;
 }
 
 /* Translate [iova, iova + len) as a driver would; the number of calls */
@@ -215,7 +183,7 @@ static long walk(uint64_t iova, uint64_t len)
 
 	while (iova < end) {
 		l = end - iova;
-		get_pa(iova, &l);
+		phys(iova, &l);
 		iova += l;
 		calls++;
 	}
@@ -235,7 +203,7 @@ static void pagemap_batch(uint8_t *buf, size_t len, uint64_t *entries)
 
 	if (pread(pagemap_fd, entries, want,
 		  (uintptr_t)buf / SZ_4K * sizeof(*entries)) != want)
-		bail("read /proc/self/pagemap");
+		fatal("read /proc/self/pagemap");
 	for (i = 0; i < n; i++)
 		entries[i] = pagemap_entry_pa(entries[i]);
 }
@@ -249,9 +217,9 @@ static void pagemap_paged(uint8_t *buf, size_t len, size_t page)
 	for (off = 0; off < len; off += page) {
 		if (pread(pagemap_fd, &e, sizeof(e),
 			  ((uintptr_t)buf + off) / SZ_4K * sizeof(e)) != sizeof(e))
-			bail("read /proc/self/pagemap");
+			fatal("read /proc/self/pagemap");
 		if (!pagemap_entry_pa(e))
-			bail("page at offset %zu not present", off);
+			fatal("page at offset %zu not present", off);
 	}
 }
 
@@ -289,7 +257,7 @@ static uint8_t *buffer(size_t len, int huge)
 	size_t off;
 
 	if (p == MAP_FAILED)
-		bail("mmap %zu bytes%s", len, huge ? " of 2M huge pages" : "");
+		fatal("mmap %zu bytes%s", len, huge ? " of 2M huge pages" : "");
 	/* Really 4 KiB pages, not transparent huge pages */
 	if (!huge)
 		madvise(p, len, MADV_NOHUGEPAGE);
@@ -340,7 +308,7 @@ static void check_getpa(const char *what, uint64_t iova, size_t len,
 
 	while (off < len) {
 		l = len - off;
-		got = get_pa(iova + off, &l);
+		got = phys(iova + off, &l);
 		calls++;
 		if (got != pa[off / SZ_4K] ||
 		    got + l - SZ_4K != pa[(off + l) / SZ_4K - 1] ||
@@ -375,7 +343,7 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	int r;
 
 	if (!pa)
-		bail("malloc");
+		fatal("malloc");
 	snprintf(what, sizeof(what), "%s_%zum", b, len / SZ_1M);
 
 	/* IOAS_MAP + IOAS_UNMAP, and the page-table memory while mapped */
@@ -473,7 +441,7 @@ int main(int argc, char **argv)
 	bind_and_attach();
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (pagemap_fd < 0)
-		bail("open /proc/self/pagemap");
+		fatal("open /proc/self/pagemap");
 
 	bench_buffer(1, 256 * SZ_1M, 0, 0);
 	bench_buffer(1, SZ_1G, 0, 1);
