@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e bench checkpatch configs gates mbox check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e bench bisect checkpatch configs gates mbox check export clean help
 
 all: deps fetch apply kunit
 
@@ -19,6 +19,7 @@ help:
 	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU; table, bench/results.json, plot"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
+	@echo "make bisect       every patch built on its own in UML (make check's gates do it on x86_64)"
 	@echo "make gates        per patch: x86_64 build, new W=1/sparse/kernel-doc/rst warnings"
 	@echo "make mbox         .build/series.mbox with To/Cc from get_maintainer.pl; sends nothing"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
@@ -57,6 +58,9 @@ configs:
 
 gates:
 	@tools/gates
+
+bisect:
+	@tools/bisect-build
 
 mbox:
 	@tools/mbox
