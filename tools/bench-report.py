@@ -16,6 +16,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -67,8 +68,10 @@ def fmt(x):
 
 
 def group_of(name):
-    """getpa_2m_1024m -> (getpa_2m_1gib, ...)"""
-    size = name.rsplit("_", 1)[1]
+    """getpa_2m_1024m -> getpa_2m_1gib; a name without a size stays"""
+    size = name.rsplit("_", 1)[-1]
+    if not re.fullmatch(r"[0-9]+m", size):
+        return name
     mib = int(size[:-1])
     label = "%dgib" % (mib // 1024) if mib % 1024 == 0 else "%dmib" % mib
     return name.rsplit("_", 1)[0] + "_" + label

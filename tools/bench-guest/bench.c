@@ -299,6 +299,48 @@ static void per_unit(const char *name, const char *unit, const double *t,
 	figure(name, unit, v, runs);
 }
 
+/*
+ * The fixed part of a GET_PA call, which bounds the cost per MiB of memory
+ * whose every physically contiguous run is short: GET_PA refused at its
+ * first check (flags set; the system call and iommufd's ioctl dispatch)
+ * and GET_PA of an IOVA that is not mapped (the IOAS lookup and locks as
+ * well, no table walk).  Both must fail, or the figure means nothing; the
+ * errno each gave is printed (the series: EOPNOTSUPP and ENOENT).
+ */
+static void fixed_costs(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t flags;
+	} kind[] = {
+		{ "getpa_refused", 1 },
+		{ "getpa_unmapped", 0 },
+	};
+	const int calls = 4096;
+	double v[MAX_RUNS], t0;
+	unsigned int k;
+	int r, i, rc;
+
+	for (k = 0; k < sizeof(kind) / sizeof(kind[0]); k++) {
+		struct iommu_ioas_noiommu_get_pa g = {
+			.size = sizeof(g), .flags = kind[k].flags,
+			.ioas_id = ioas_id, .iova = 1UL << 40, .length = SZ_4K,
+		};
+
+		rc = io(iommufd, IOMMU_IOAS_NOIOMMU_GET_PA, &g);
+		if (!rc)
+			fatal("%s: GET_PA succeeded", kind[k].name);
+		printf("BENCH-INFO %s errno %s\n", kind[k].name, strerror(-rc));
+		for (r = 0; r < runs; r++) {
+			t0 = now_ns();
+			for (i = 0; i < calls; i++)
+				io(iommufd, IOMMU_IOAS_NOIOMMU_GET_PA, &g);
+			v[r] = (now_ns() - t0) / calls;
+		}
+		figure(kind[k].name, "ns/call", v, runs);
+	}
+}
+
 /* GET_PA agrees with pagemap at both ends of every contiguous range */
 static void check_getpa(const char *what, uint64_t iova, size_t len,
 			const uint64_t *pa)
@@ -442,6 +484,7 @@ int main(int argc, char **argv)
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (pagemap_fd < 0)
 		fatal("open /proc/self/pagemap");
+	fixed_costs();
 
 	bench_buffer(1, 256 * SZ_1M, 0, 0);
 	bench_buffer(1, SZ_1G, 0, 1);
