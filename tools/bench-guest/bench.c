@@ -380,6 +380,7 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	uint64_t *pa = malloc(len / SZ_4K * sizeof(*pa));
 	char name[96], what[32];
 	long calls = 0, before = -1, after;
+	long long pins, held = 0;
 	uint64_t iova;
 	size_t s;
 	int r;
@@ -389,12 +390,15 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	snprintf(what, sizeof(what), "%s_%zum", b, len / SZ_1M);
 
 	/* IOAS_MAP + IOAS_UNMAP, and the page-table memory while mapped */
+	pins = foll_pins();
 	for (r = 0; r < runs; r++) {
 		before = nr_iommu_pages();
 		t0 = now_ns();
 		iova = map(buf, len, iova_va);
 		t1 = now_ns();
 		after = nr_iommu_pages();
+		if (!r)
+			held = foll_pins() - pins;
 		x[r] = (double)(after - before) * SZ_4K / 1024 / gib;
 		t2 = now_ns();
 		unmap(iova, len);
@@ -403,6 +407,13 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 		w[r] = gib / ((t3 - t2) / 1e9);
 		y[r] = gib / ((t1 - t0 + t3 - t2) / 1e9);
 	}
+	/* A map pins every 4 KiB page, its unmap gives back every pin */
+	printf("BENCH-CHECK pins_held_while_mapped_%s %s %lld for %zu pages\n",
+	       what, held == (long long)(len / SZ_4K) ? "ok" : "FAIL", held,
+	       len / SZ_4K);
+	held = foll_pins();
+	printf("BENCH-CHECK pins_back_after_unmap_%s %s %lld before, %lld after\n",
+	       what, held == pins ? "ok" : "FAIL", pins, held);
 	snprintf(name, sizeof(name), "map_%s", what);
 	figure(name, "GiB/s", v, runs);
 	snprintf(name, sizeof(name), "unmap_%s", what);
