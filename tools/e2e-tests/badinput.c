@@ -384,7 +384,7 @@ static void bind_matrix(void)
 	struct vfio_device_bind_iommufd b = BIND_INIT;
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	int null = open("/dev/null", O_RDWR), u, rc, gfd;
-	char group[64], path[128];
+	char path[128];
 
 	BP(dev, "argsz=15 (out_devid cut)", EINVAL, a.argsz = 15);
 	rc = run(dev, VFIO_DEVICE_BIND_IOMMUFD, &b, sizeof(b), 1, &u);
@@ -400,9 +400,8 @@ static void bind_matrix(void)
 	close(null);
 
 	/* The legacy no-IOMMU group and the cdev exclude each other */
-	pci_link_name(bdf, "iommu_group", group, sizeof(group));
-	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", group);
-	gfd = group[0] ? open(path, O_RDWR | O_CLOEXEC) : -1;
+	noiommu_group_path(bdf, path, sizeof(path));
+	gfd = path[0] ? open(path, O_RDWR | O_CLOEXEC) : -1;
 	if (gfd >= 0) {
 		BP(dev, "while the legacy group is open", EBUSY);
 		close(gfd);

@@ -629,14 +629,7 @@ int main(int argc, char **argv)
 	int i, e;
 
 	bdf = tap_start(argc, argv, 3);
-	if (argc == 3)
-		seed = strtoull(argv[2], NULL, 0);
-	else if (getenv("E2E_SEED"))
-		seed = strtoull(getenv("E2E_SEED"), NULL, 0);
-	else
-		seed = (uint64_t)time(NULL) * 2654435761ULL ^ getpid();
-	if (!seed)
-		seed = 1;
+	seed = seed_from(argc == 3 ? argv[2] : NULL);
 	note("seed %llu (repeat: fuzz %s %llu), at most %ld ops or %.0f s",
 	     (unsigned long long)seed, bdf, (unsigned long long)seed, max_ops,
 	     budget);
@@ -679,7 +672,10 @@ int main(int argc, char **argv)
 		note("%-12s%s (%.0f us each)", op_name[i], line,
 		     op_time[i] * 1e6 / (ops_of(i) ? ops_of(i) : 1));
 	}
-	check(n >= 100000, "at least 100000 operations (%ld)", n);
+	/* 100000 at least, or all of a smaller E2E_FUZZ_OPS */
+	check(n >= (max_ops < 100000 ? max_ops : 100000),
+	      "at least %ld operations (%ld)",
+	      max_ops < 100000 ? max_ops : 100000, n);
 	check(!wrong_pa, "every GET_PA of a known mapping agrees with pagemap (%ld checked, %ld wrong)",
 	      checked_pa, wrong_pa);
 	check(settle_pins(pins0) == pins0, "pins back to %lld (%lld)", pins0,

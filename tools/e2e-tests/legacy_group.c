@@ -10,7 +10,6 @@
  *
  * usage: legacy_group PCI-BDF   (the device must be bound to vfio-pci)
  */
-#include <libgen.h>
 #include <limits.h>
 
 #include "edu.h"
@@ -76,20 +75,15 @@ int main(int argc, char **argv)
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_device_info info = { .argsz = sizeof(info) };
 	int container, group, device, iommu = VFIO_NOIOMMU_IOMMU;
-	char link[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct edu e;
-	ssize_t n;
 	int rc;
 
 	tap_start(argc, argv, 2);
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
-		 argv[1]);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		fatal("readlink %s", path);
-	link[n] = 0;
-	snprintf(path, sizeof(path), "/dev/vfio/noiommu-%s", basename(link));
+	noiommu_group_path(argv[1], path, sizeof(path));
+	if (!path[0])
+		fatal("%s has no iommu_group", argv[1]);
 
 	container = open("/dev/vfio/vfio", O_RDWR);
 	if (container < 0)

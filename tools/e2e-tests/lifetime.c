@@ -626,15 +626,15 @@ static void locked_memory(void)
 int main(int argc, char **argv)
 {
 	double budget = budget_s("E2E_LIFETIME_SECONDS", 25), t0 = now_s();
-	uint64_t seed = getpid() ^ (uint64_t)time(NULL);
+	uint64_t seed = seed_from(NULL);
 
 	bdf = tap_start(argc, argv, 2);
 	if (!restore_binding(bdf))
 		fatal("%s is not bound to vfio-pci with a cdev", bdf);
 	pins0 = foll_pins();
 	vmpin0 = self_kb("VmPin");
-	note("start: %lld pins outstanding, VmPin %lld kB, seed %llu", pins0,
-	     vmpin0, (unsigned long long)seed);
+	note("start: %lld pins outstanding, VmPin %lld kB, seed %llu (E2E_SEED to repeat)",
+	     pins0, vmpin0, (unsigned long long)seed);
 
 	leave_while_open(&unbind);
 	leave_while_open(&unplug);

@@ -331,6 +331,17 @@ static inline void pci_link_name(const char *bdf, const char *link, char *out,
 	}
 }
 
+/* /dev/vfio/noiommu-N of BDF's legacy no-IOMMU group into @path, "" if none */
+static inline void noiommu_group_path(const char *bdf, char *path, size_t len)
+{
+	char group[64];
+
+	pci_link_name(bdf, "iommu_group", group, sizeof(group));
+	path[0] = 0;
+	if (group[0])
+		snprintf(path, len, "/dev/vfio/noiommu-%s", group);
+}
+
 /* The driver BDF is bound to into @drv ("" if none) */
 static inline void bound_driver(const char *bdf, char *drv, size_t len)
 {
@@ -518,22 +529,6 @@ static inline int ioas_unmap(int ifd, uint32_t ioas, uint64_t iova,
 	return io(ifd, IOMMU_IOAS_UNMAP, &u);
 }
 
-static inline int ioas_copy(int ifd, uint32_t dst, uint32_t src,
-			    uint64_t src_iova, uint64_t len, uint64_t *dst_iova)
-{
-	struct iommu_ioas_copy c = {
-		.size = sizeof(c),
-		.flags = IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE,
-		.dst_ioas_id = dst, .src_ioas_id = src,
-		.length = len, .src_iova = src_iova,
-	};
-	int rc = io(ifd, IOMMU_IOAS_COPY, &c);
-
-	if (!rc)
-		*dst_iova = c.dst_iova;
-	return rc;
-}
-
 /* *len: the most bytes in, the contiguous bytes out */
 static inline int get_pa(int ifd, uint32_t ioas, uint64_t iova, uint64_t *len,
 			 uint64_t *pa)
@@ -646,6 +641,20 @@ static inline void bufs_alloc(uint8_t **v, size_t *len, int n, size_t each)
 		if (!v[i] && i < n)
 			fatal("mmap %zu bytes", each);
 	}
+}
+
+/*
+ * The seed of a randomized program: @arg if given, else $E2E_SEED, else
+ * from the time and the PID; never 0, which would stick rnd() at 0.
+ * Print it, so that E2E_SEED repeats the run.
+ */
+static inline uint64_t seed_from(const char *arg)
+{
+	const char *v = arg && *arg ? arg : getenv("E2E_SEED");
+	uint64_t seed = v && *v ? strtoull(v, NULL, 0) :
+		((uint64_t)time(NULL) * 2654435761ULL) ^ (uint64_t)getpid();
+
+	return seed ? seed : 1;
 }
 
 /* Seeded xorshift64*, so a run can be repeated */

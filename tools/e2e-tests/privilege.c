@@ -27,18 +27,6 @@ static uint8_t *buf;
 static uint64_t iova;
 static char group_path[300];
 
-/* /dev/vfio/noiommu-N of the device's no-IOMMU group, "" if none */
-static void find_group(void)
-{
-	char group[64];
-
-	pci_link_name(bdf, "iommu_group", group, sizeof(group));
-	group_path[0] = 0;
-	if (group[0])
-		snprintf(group_path, sizeof(group_path), "/dev/vfio/noiommu-%s",
-			 group);
-}
-
 static int open_rc(const char *path)
 {
 	int fd = open(path, O_RDWR | O_CLOEXEC);
@@ -135,7 +123,7 @@ int main(int argc, char **argv)
 
 	bdf = tap_start(argc, argv, 2);
 	pins0 = foll_pins();
-	find_group();
+	noiommu_group_path(bdf, group_path, sizeof(group_path));
 	note("legacy group: %s", group_path[0] ? group_path : "none");
 
 	/* With every capability: the group opens while the cdev is unused */

@@ -186,8 +186,7 @@ int main(int argc, char **argv)
 	void *(*fn[])(void *) = { mapper, mapper, asker, asker, attacher };
 	unsigned int nw = sizeof(w) / sizeof(w[0]), i, r;
 	double budget = budget_s("E2E_STRESS_SECONDS", 8), t0 = now_s();
-	uint64_t seed = getenv("E2E_SEED") ? strtoull(getenv("E2E_SEED"), NULL, 0) :
-			(uint64_t)time(NULL) ^ getpid();
+	uint64_t seed = seed_from(NULL);
 	long long pins0;
 	long wrong = 0, other = 0, getpa_ok = 0;
 	const char *what;
