@@ -26,12 +26,11 @@
 
 #include "../e2e-tests/noiommu_lib.h"
 
-#define SZ_4K 4096UL
 #define SZ_1M (1UL << 20)
 #define SZ_1G (1UL << 30)
 #define MAX_RUNS 31
 
-static int iommufd, devfd;
+static int iommufd;
 static uint32_t ioas_id;
 static int pagemap_fd;
 static int runs = 7;
@@ -70,18 +69,6 @@ static void figure(const char *name, const char *unit, double *v, int n)
 	fflush(stdout);
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* A hexadecimal attribute of a PCI device in sysfs, 0 if unreadable */
 static unsigned int sysfs_hex(const char *bdf, const char *attr)
 {
@@ -99,10 +86,16 @@ static unsigned int sysfs_hex(const char *bdf, const char *attr)
 	return val;
 }
 
-/* Bind QEMU's edu device to vfio-pci and open its cdev */
+/*
+ * Bind QEMU's edu device to vfio-pci, open its cdev, bind it to a new iommufd
+ * and attach it to a new IOAS
+ */
 static void open_device(void)
 {
 	char path[600], bdf[256] = "", name[256] = "";
+	static struct session s;
+	const char *what;
+	int rc;
 	struct dirent *de;
 	DIR *dir;
 
@@ -119,33 +112,19 @@ static void open_device(void)
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver_override",
 		 bdf);
-	if (write_file(path, "vfio-pci"))
+	if (put_text(path, "vfio-pci"))
 		fatal("write %s", path);
-	write_file("/sys/bus/pci/drivers_probe", bdf);
+	put_text("/sys/bus/pci/drivers_probe", bdf);
 
 	if (cdev_name(bdf, name, sizeof(name)))
 		fatal("no vfio-dev for %s: vfio-pci did not take it (is vfio.enable_unsafe_noiommu_mode=1?)",
 		      bdf);
-	devfd = cdev_open(bdf);
-	if (devfd < 0)
-		fatal("open /dev/vfio/devices/%s", name);
 	printf("BENCH-INFO device %s %s\n", bdf, name);
-}
-
-static void bind_and_attach(void)
-{
-	uint32_t devid, hwpt;
-
-	iommufd = open("/dev/iommu", O_RDWR);
-	if (iommufd < 0)
-		fatal("open /dev/iommu");
-	if (dev_bind(devfd, iommufd, &devid))
-		fatal("VFIO_DEVICE_BIND_IOMMUFD");
-	if (ioas_new(iommufd, &ioas_id))
-		fatal("IOMMU_IOAS_ALLOC");
-	hwpt = ioas_id;
-	if (dev_attach(devfd, &hwpt))
-		fatal("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+	rc = session_open(&s, bdf, &what);
+	if (rc)
+		fatal("%s: %s", what, errname(rc));
+	iommufd = s.ifd;
+	ioas_id = s.ioas;
 }
 
 /* IOAS_MAP at an IOVA iommufd picks, or with iova_va at IOVA = VA */
@@ -231,22 +210,8 @@ static void pagemap_paged(uint8_t *buf, size_t len, size_t page)
  */
 static long nr_iommu_pages(void)
 {
-	char key[64];
-	long val;
-	FILE *f;
-
-	write_file("/proc/sys/vm/stat_refresh", "1");
-	f = fopen("/proc/vmstat", "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &val) == 2) {
-		if (!strcmp(key, "nr_iommu_pages")) {
-			fclose(f);
-			return val;
-		}
-	}
-	fclose(f);
-	return -1;
+	put_text("/proc/sys/vm/stat_refresh", "1");
+	return proc_field("/proc/vmstat", "nr_iommu_pages");
 }
 
 static uint8_t *buffer(size_t len, int huge)
@@ -491,7 +456,6 @@ int main(int argc, char **argv)
 	printf("BENCH-INFO runs %d\n", runs);
 	printf("BENCH-INFO nr_iommu_pages %ld\n", nr_iommu_pages());
 	open_device();
-	bind_and_attach();
 	pagemap_fd = open("/proc/self/pagemap", O_RDONLY);
 	if (pagemap_fd < 0)
 		fatal("open /proc/self/pagemap");
