@@ -47,7 +47,6 @@ e2e:
 
 # Not part of make check: two kernels and a long guest run
 bench:
-	@tools/deps bench
 	@tools/bench
 
 checkpatch:

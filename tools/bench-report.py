@@ -101,7 +101,7 @@ def main():
                 "7.3 / series of the medians",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds"),
-        "units": {v: k for k, v in UNIT_KEY.items()},
+        "units": dict(UNIT_NAME),
         "kernels": {k: data[k]["info"] for k in KERNELS},
         "checks": {k: data[k]["checks"] for k in KERNELS},
     }}
@@ -109,13 +109,9 @@ def main():
         with open(a.options) as f:
             out["about"]["v7_3_noiommu_options"] = f.read().split()
     rows = []
-    names = []
-    for key in data["series"]["figures"]:
-        if key not in names:
-            names.append(key)
-    for key in data["v7_3"]["figures"]:
-        if key not in names:
-            names.append(key)
+    # Every figure either kernel printed, in the order they came
+    names = list(dict.fromkeys([*data["series"]["figures"],
+                                *data["v7_3"]["figures"]]))
     for name, unit in names:
         g = out.setdefault(group_of(name), {})
         vals = {}
@@ -132,7 +128,7 @@ def main():
         if len(vals) == 2 and vals["series"]:
             ratio = vals["v7_3"] / vals["series"]
             g["ratio_v7_3_over_series_%s" % unit] = ratio
-        rows.append((group_of(name), unit, data, name, ratio))
+        rows.append((group_of(name), unit, name, ratio))
 
     # Within one kernel: GET_PA against pagemap, the same buffer
     for k in KERNELS:
@@ -194,7 +190,7 @@ def main():
     print("%-30s %-12s %26s %26s %9s" % (
         "figure", "unit", "series " + kinfo["series"],
         "7.3 " + kinfo["v7_3"], "7.3/ser."))
-    for grp, unit, _, name, ratio in rows:
+    for grp, unit, name, ratio in rows:
         cells = []
         for k in KERNELS:
             f = data[k]["figures"].get((name, unit))
