@@ -42,6 +42,22 @@ base_repo() {
 	echo "$src"
 }
 
+# fragment_misses DOTCONFIG FRAGMENT...: print each option line of the
+# fragments ("CONFIG_X=..." or "# CONFIG_X is not set") that DOTCONFIG does
+# not have.  An option asked off may also be absent: its dependencies hide it.
+fragment_misses() {
+	local cfg=$1 l o
+	shift
+	grep -hE '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' "$@" |
+		while read -r l; do
+			case "$l" in
+			"# "*) o=${l#\# }; o=${o%% *}
+			       ! grep -q "^$o=" "$cfg" || echo "$l" ;;
+			*) grep -qxF -- "$l" "$cfg" || echo "$l" ;;
+			esac
+		done
+}
+
 # Install the Debian packages named, skipping the ones already present.
 need_packages() {
 	local missing=() p

@@ -18,15 +18,7 @@ qemu_kernel() {
 	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m -O "$kdir" \
 		"$kdir/.config" "${frags[@]}") >/dev/null
 	"${mk[@]}" olddefconfig >/dev/null
-	# An option asked off may also be absent: its dependencies hide it
-	bad=$(cat "${frags[@]}" | grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set)' |
-		while read -r l; do
-			case "$l" in
-			"# "*) o=${l#\# }; o=${o%% *}
-			       ! grep -qE "^$o=" "$kdir/.config" || echo "$l" ;;
-			*) grep -qxF -- "$l" "$kdir/.config" || echo "$l" ;;
-			esac
-		done)
+	bad=$(fragment_misses "$kdir/.config" "${frags[@]}")
 	[ -z "$bad" ] || die "options of ${frags[*]##*/} that did not stick: $(echo $bad)"
 
 	log "building bzImage (about 5 minutes cold)"
