@@ -15,10 +15,8 @@ failure.
 import re
 import sys
 
-SPLAT_RE = re.compile(
-    r'(BUG:|WARNING:|possible circular locking|possible recursive locking|'
-    r'inconsistent lock state|suspicious RCU usage|UBSAN:|'
-    r'kmemleak: \d+ new suspected|Kernel panic|general protection fault|Oops)')
+from kernel_log import SPLAT_RE
+
 RESULT_RE = re.compile(r'^(not ok|ok) \d+ ?(.*)$')
 DEBUG_ON = [
     ('KASAN is on', 'KernelAddressSanitizer initialized'),

@@ -22,14 +22,11 @@ import re
 import sys
 from collections import OrderedDict
 
+from kernel_log import SPLAT_RE
+
 RESULT_RE = re.compile(r'^(\s*)(not ok|ok) (\d+) (\S+)(?:\s*#\s*(\S+)\s*(.*))?$')
 SUBTEST_RE = re.compile(r'^(\s*)# Subtest: (\S+)')
 PLAN_RE = re.compile(r'^(\s*)1\.\.(\d+)')
-SPLAT_RE = re.compile(
-    r'(BUG: KASAN|BUG:|WARNING: |WARNING:.*at |possible circular locking|'
-    r'possible recursive locking|inconsistent lock state|'
-    r'suspicious RCU usage|UBSAN:|kmemleak: \d+ new suspected|Kernel panic|'
-    r'general protection fault|Oops)')
 
 
 def parse_ktap(lines):
