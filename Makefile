@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 e2e bench bisect checkpatch configs gates mbox check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates mbox check export clean help
 
 all: deps fetch apply kunit
 
@@ -15,6 +15,8 @@ help:
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
 	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
+	@echo "make kunit-arm64  the KUnit runs under QEMU arm64 (64K pages, TCG) only"
+	@echo "make kconfig-check  Kconfig of a GENERIC_ATOMIC64 architecture (arm)"
 	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
 	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU; table, bench/results.json, plot"
 	@echo "make checkpatch   checkpatch --strict on every patch"
@@ -41,6 +43,12 @@ kunit:
 
 kunit-x86:
 	@tools/kunit --arch x86_64
+
+kunit-arm64:
+	@tools/kunit --arch arm64
+
+kconfig-check:
+	@tools/kconfig-check
 
 e2e:
 	@tools/e2e --debug
