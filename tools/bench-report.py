@@ -24,6 +24,7 @@ KERNELS = ("series", "v7_3")
 UNIT_KEY = {
     "ns/MiB": "ns_per_mib",
     "ns/call": "ns_per_call",
+    "ns/area": "ns_per_area",
     "ns/4KiB-page": "ns_per_4kib_page",
     "ns/2MiB-page": "ns_per_2mib_page",
     "calls": "calls",

@@ -97,19 +97,20 @@ def main():
         if (cfg, suite) not in kunit:
             kunit[(cfg, suite)] = [0, 1, 0]
             all_failures.append(f'kunit {cfg} {suite}: expected suite did not run')
-    # The same suites under UML and under QEMU x86_64 must run the same
-    # tests; only what is skipped may differ (a reason is always given).
+    # The same suites under UML and under QEMU (x86_64, arm64) must run the
+    # same tests; only what is skipped may differ (a reason is always given).
     for (cfg, suite), (p, f, s) in sorted(kunit.items()):
-        if not cfg.startswith('x86_64-'):
+        arch = cfg.split('-', 1)[0]
+        if arch not in ('x86_64', 'arm64'):
             continue
         uml = kunit.get(('default', suite))
         if not uml:
             continue
         if p + f + s == sum(uml):
-            rows.append((f'same tests UML/x86_64 {suite}', 1, 0, 0))
+            rows.append((f'same tests UML/{arch} {suite}', 1, 0, 0))
         else:
-            rows.append((f'same tests UML/x86_64 {suite}', 0, 1, 0))
-            all_failures.append(f'{suite}: {p + f + s} tests under x86_64, '
+            rows.append((f'same tests UML/{arch} {suite}', 0, 1, 0))
+            all_failures.append(f'{suite}: {p + f + s} tests under {arch}, '
                                 f'{sum(uml)} under UML')
         total = [total[0] + rows[-1][1], total[1] + rows[-1][2], total[2]]
     for (cfg, suite), (p, f, s) in sorted(kunit.items()):

@@ -306,6 +306,47 @@ static void fixed_costs(void)
 	}
 }
 
+/*
+ * A buffer mapped as 10000 adjacent one-page areas, the layout of a driver
+ * that maps its buffers page by page: GET_PA of the first page, asking for
+ * the whole buffer, and a walk of the whole buffer, per area.  A kernel that
+ * looks at every IOVA-adjacent area up to the caller's cap before it walks
+ * pays for all 10000 areas on every call, and a walk costs O(n^2).
+ */
+static void adjacent_areas(void)
+{
+	const size_t n = 10000, len = n * SZ_4K;
+	const uint64_t base = 1ULL << 40;
+	uint8_t *buf = buffer(len, 0);
+	double first[MAX_RUNS], whole[MAX_RUNS], t0;
+	const int calls = 256;
+	uint64_t l;
+	size_t i;
+	int r, c;
+
+	for (i = 0; i < n; i++) {
+		uint64_t iova = base + i * SZ_4K;
+
+		if (ioas_map(iommufd, ioas_id, buf + i * SZ_4K, SZ_4K, &iova, 1))
+			fatal("IOMMU_IOAS_MAP of area %zu", i);
+	}
+	for (r = 0; r < runs; r++) {
+		t0 = now_ns();
+		for (c = 0; c < calls; c++) {
+			l = len;
+			phys(base, &l);
+		}
+		first[r] = (now_ns() - t0) / calls;
+		t0 = now_ns();
+		walk(base, len);
+		whole[r] = now_ns() - t0;
+	}
+	figure("getpa_first_of_10000_adjacent_areas", "ns/call", first, runs);
+	per_unit("getpa_walk_10000_adjacent_areas", "ns/area", whole, n);
+	unmap(base, len);
+	munmap(buf, len);
+}
+
 /* GET_PA agrees with pagemap at both ends of every contiguous range */
 static void check_getpa(const char *what, uint64_t iova, size_t len,
 			const uint64_t *pa)
@@ -460,6 +501,7 @@ int main(int argc, char **argv)
 	if (pagemap_fd < 0)
 		fatal("open /proc/self/pagemap");
 	fixed_costs();
+	adjacent_areas();
 
 	bench_buffer(1, 256 * SZ_1M, 0, 0);
 	bench_buffer(1, SZ_1G, 0, 1);

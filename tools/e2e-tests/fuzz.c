@@ -14,10 +14,17 @@
  * and checks at the end, with everything closed, that the outstanding
  * FOLL_PIN pins are back where they started.
  *
+ * It runs as a user without CAP_IPC_LOCK whose locked memory is limited
+ * (E2E_FUZZ_MEMLOCK_KB, default 256; 0 keeps CAP_IPC_LOCK and no limit),
+ * so that maps, copies and attaches fail with ENOMEM half way, and checks
+ * that some did.
+ *
  * usage: fuzz PCI-BDF [SEED]
  * E2E_FUZZ_OPS (default 120000) and E2E_FUZZ_SECONDS (default 45) bound it;
  * under KASAN, lockdep and kmemleak 120000 operations take about 33 s.
  */
+#include <sys/resource.h>
+
 #include "noiommu_lib.h"
 
 #define NBUF 8
@@ -626,6 +633,7 @@ int main(int argc, char **argv)
 	long max_ops = budget_s("E2E_FUZZ_OPS", 120000), n;
 	double budget = budget_s("E2E_FUZZ_SECONDS", 45), t0 = now_s();
 	long long pins0;
+	long memlock_kb;
 	int i, e;
 
 	bdf = tap_start(argc, argv, 3);
@@ -635,6 +643,16 @@ int main(int argc, char **argv)
 	     budget);
 	pins0 = foll_pins();
 	bufs_alloc(bufs, buf_len, NBUF, BUF_LEN);
+	memlock_kb = budget_s("E2E_FUZZ_MEMLOCK_KB", 256);
+	if (memlock_kb) {
+		struct rlimit rl = { memlock_kb << 10, memlock_kb << 10 };
+
+		/* Pins are charged to a user without CAP_IPC_LOCK, up to this */
+		if (setrlimit(RLIMIT_MEMLOCK, &rl) || drop_cap(CAP_IPC_LOCK))
+			fatal("cannot limit locked memory");
+		note("locked memory limited to %ld KiB, CAP_IPC_LOCK dropped",
+		     memlock_kb);
+	}
 	do_reopen();
 	do_ioas_alloc();
 
@@ -676,6 +694,12 @@ int main(int argc, char **argv)
 	check(n >= (max_ops < 100000 ? max_ops : 100000),
 	      "at least %ld operations (%ld)",
 	      max_ops < 100000 ? max_ops : 100000, n);
+	if (memlock_kb)
+		check(counts[OP_MAP][ENOMEM] + counts[OP_COPY][ENOMEM] +
+			      counts[OP_ATTACH][ENOMEM] > 0,
+		      "the locked memory limit failed maps, copies or attaches with ENOMEM (%ld, %ld, %ld)",
+		      counts[OP_MAP][ENOMEM], counts[OP_COPY][ENOMEM],
+		      counts[OP_ATTACH][ENOMEM]);
 	check(!wrong_pa, "every GET_PA of a known mapping agrees with pagemap (%ld checked, %ld wrong)",
 	      checked_pa, wrong_pa);
 	check(settle_pins(pins0) == pins0, "pins back to %lld (%lld)", pins0,
