@@ -14,7 +14,7 @@ help:
 	@echo "make apply        (re)make .build/linux from the base and the series"
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
-	@echo "make kunit-x86    the KUnit runs under QEMU x86_64 (TCG) only"
+	@echo "make kunit-x86    the KUnit run of (b) under QEMU x86_64 (TCG); not in make check"
 	@echo "make kunit-arm64  the KUnit runs under QEMU arm64 (64K pages, TCG) only"
 	@echo "make kconfig-check  Kconfig of a GENERIC_ATOMIC64 architecture (arm)"
 	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
@@ -42,7 +42,7 @@ kunit:
 	@tools/kunit
 
 kunit-x86:
-	@tools/kunit --arch x86_64
+	@tools/kunit --config x86_64-b-group-and-cdev
 
 kunit-arm64:
 	@tools/kunit --arch arm64
