@@ -4,16 +4,18 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates mbox check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates mbox check export clean help
 
-all: deps fetch apply kunit
+# The quick look: the default UML configuration only; make check runs the rest
+all: deps fetch apply kunit-default
 
 help:
-	@echo "make              fetch the base, apply the series, run KUnit (UML), print results"
+	@echo "make              fetch the base, apply the series, run the default KUnit run (UML), print results"
 	@echo "make check        every test: git am + quilt, checkpatch, KUnit; ends 'N passed, N failed'"
 	@echo "make apply        (re)make .build/linux from the base and the series"
 	@echo "make export       write .build/linux's commits back to patches/ and series"
 	@echo "make kunit        KUnit suites only, every configuration (needs make apply)"
+	@echo "make kunit-default  the default KUnit run (.kunitconfig, UML) only, as make does"
 	@echo "make kunit-x86    the KUnit run of (b) under QEMU x86_64 (TCG); not in make check"
 	@echo "make kunit-arm64  the KUnit runs under QEMU arm64 (64K pages, TCG) only"
 	@echo "make kconfig-check  Kconfig of a GENERIC_ATOMIC64 architecture (arm)"
@@ -40,6 +42,9 @@ apply-quilt: apply
 
 kunit:
 	@tools/kunit
+
+kunit-default:
+	@tools/kunit --config default
 
 kunit-x86:
 	@tools/kunit --config x86_64-b-group-and-cdev

@@ -11,8 +11,12 @@ parameterised case counts once per parameter, as kunit.py counts it.  It
 also scans the kernel log for splats (KASAN, lockdep, WARN, BUG, UBSAN,
 kmemleak) and reports each as a failed "kernel-log" test.  Exits 1 when a
 test failed, when a test was skipped without a reason, when a KTAP plan is
-short, or when a suite listed for CONFIG in the expected-suites FILE did not
-run (with --filter, only the expected suites that the glob selects count).
+short or exceeded, when the run stopped inside a suite, or when a suite
+listed for CONFIG in the expected-suites FILE did not run or ran another
+number of tests than the file gives (with --filter, only the expected
+suites that the glob selects count, and their numbers are not checked).
+Each of those problems is also printed as a FAIL line ("CONFIG ktap
+problem-N FAIL"), so that the results, not only the exit code, show it.
 
 Second form: prints a table of the lines collected so far.
 """
@@ -24,7 +28,9 @@ from collections import OrderedDict
 
 from kernel_log import SPLAT_RE
 
-RESULT_RE = re.compile(r'^(\s*)(not ok|ok) (\d+) (\S+)(?:\s*#\s*(\S+)\s*(.*))?$')
+# A name may hold spaces (a parameter's description, "seed 1"): the tsv
+# gets it with underscores
+RESULT_RE = re.compile(r'^(\s*)(not ok|ok) (\d+) ([^#]*?)\s*(?:#\s*(\S+)\s*(.*))?$')
 SUBTEST_RE = re.compile(r'^(\s*)# Subtest: (\S+)')
 PLAN_RE = re.compile(r'^(\s*)1\.\.(\d+)')
 
@@ -54,12 +60,12 @@ def parse_ktap(lines):
         if not m:
             continue
         indent = len(m.group(1))
-        ok, name = m.group(2) == 'ok', m.group(4)
+        ok, name = m.group(2) == 'ok', m.group(4).replace(' ', '_')
         directive, reason = (m.group(5) or '').upper(), (m.group(6) or '').strip()
         # A result line one level out from an open subtest closes it.
         if stack and indent < stack[-1][0] and stack[-1][1] == name:
             ind, sname, plan, seen = stack.pop()
-            if plan is not None and seen < plan:
+            if plan is not None and seen != plan:
                 problems.append(f'{sname}: plan 1..{plan} but {seen} result(s)')
             if stack:
                 stack[-1][3] += 1
@@ -91,11 +97,12 @@ def parse_ktap(lines):
 
 
 def expected_for(path, config):
+    """[(suite, number of tests or None)] expected of CONFIG."""
     out = []
     for line in open(path):
         line = line.split('#', 1)[0].split()
         if len(line) >= 2 and line[0] == config:
-            out.append(line[1])
+            out.append((line[1], int(line[2]) if len(line) >= 3 else None))
     return out
 
 
@@ -145,15 +152,22 @@ def main():
         print(f'{a.config} kernel-log splat-{i + 1} FAIL')
         print(f'kunit-results: [{a.config}] kernel log: {s}', file=sys.stderr)
         rc = 1
-    ran = {r[0] for r in results}
-    for suite in expected_for(a.expected, a.config):
+    ran = {}
+    for r in results:
+        ran[r[0]] = ran.get(r[0], 0) + 1
+    for suite, n in expected_for(a.expected, a.config):
         if a.filter and not fnmatch.fnmatch(suite, a.filter.split('.')[0]):
             continue
         if suite not in ran:
             problems.append(f'expected suite {suite} did not run')
             print(f'{a.config} {suite} - MISSING')
-    for p in problems:
+        elif n is None:
+            problems.append(f'{suite}: kunit/expected-suites gives no number of tests')
+        elif ran[suite] != n and not a.filter:
+            problems.append(f'{suite}: {ran[suite]} tests ran, expected-suites says {n}')
+    for i, p in enumerate(problems, 1):
         print(f'kunit-results: [{a.config}] {p}', file=sys.stderr)
+        print(f'{a.config} ktap problem-{i} FAIL')
         rc = 1
     if not results:
         print(f'kunit-results: [{a.config}] no KTAP result in {a.build_dir}/test.log', file=sys.stderr)
