@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates mbox check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates send check export clean help
 
 # The quick look: the default UML configuration only; make check runs the rest
 all: deps fetch apply kunit-default
@@ -25,7 +25,7 @@ help:
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make bisect       every patch built on its own in UML (make check's gates do it on x86_64)"
 	@echo "make gates        per patch: x86_64 build, new W=1/sparse/kernel-doc/rst warnings"
-	@echo "make mbox         .build/series.mbox with To/Cc from get_maintainer.pl; sends nothing"
+	@echo "make send         the series as b4 sends it (v2, To/Cc from get_maintainer.pl) in .build/b4-send; sends nothing"
 	@echo "make clean        remove .build (the base and ccache stay in ~/.cache)"
 
 deps:
@@ -74,8 +74,8 @@ gates:
 bisect:
 	@tools/bisect-build
 
-mbox:
-	@tools/mbox
+send:
+	@tools/send
 
 export:
 	@tools/export
