@@ -20,8 +20,10 @@
  * that some did.
  *
  * usage: fuzz PCI-BDF [SEED]
- * E2E_FUZZ_OPS (default 120000) and E2E_FUZZ_SECONDS (default 45) bound it;
- * under KASAN, lockdep and kmemleak 120000 operations take about 33 s.
+ * E2E_FUZZ_OPS (default 120000) operations, all of which must run;
+ * E2E_FUZZ_SECONDS (default 300) is only a safety limit, and a run that
+ * hits it fails.  Under KASAN, lockdep and kmemleak 120000 operations take
+ * about 40 s.
  */
 #include <sys/resource.h>
 
@@ -631,7 +633,7 @@ int main(int argc, char **argv)
 		do_reopen,
 	};
 	long max_ops = budget_s("E2E_FUZZ_OPS", 120000), n;
-	double budget = budget_s("E2E_FUZZ_SECONDS", 45), t0 = now_s();
+	double budget = budget_s("E2E_FUZZ_SECONDS", 300), t0 = now_s();
 	long long pins0;
 	long memlock_kb;
 	int i, e;
@@ -690,10 +692,8 @@ int main(int argc, char **argv)
 		note("%-12s%s (%.0f us each)", op_name[i], line,
 		     op_time[i] * 1e6 / (ops_of(i) ? ops_of(i) : 1));
 	}
-	/* 100000 at least, or all of a smaller E2E_FUZZ_OPS */
-	check(n >= (max_ops < 100000 ? max_ops : 100000),
-	      "at least %ld operations (%ld)",
-	      max_ops < 100000 ? max_ops : 100000, n);
+	/* Every operation: the count, not the machine's load, bounds the run */
+	check(n == max_ops, "all %ld operations ran (%ld ran)", max_ops, n);
 	if (memlock_kb)
 		check(counts[OP_MAP][ENOMEM] + counts[OP_COPY][ENOMEM] +
 			      counts[OP_ATTACH][ENOMEM] > 0,

@@ -7,11 +7,15 @@
  * Every GET_PA answer must be a documented error (ENOENT: not mapped now;
  * EOPNOTSUPP: no no-IOMMU device attached now) or the right physical
  * address, checked against /proc/self/pagemap at the first byte, the last
- * byte and the middle of the run it claims is contiguous.  Bounded by time
- * and by iterations; prints the counts; at the end every pin is released.
+ * byte and the middle of the run it claims is contiguous.  Bounded by
+ * operations, not by time: each mapper and asker does exactly OPS
+ * operations while the attacher keeps going, so every run checks the same
+ * number of answers however loaded the machine is; prints the counts; at
+ * the end every pin is released.
  *
  * usage: stress PCI-BDF
- * E2E_STRESS_SECONDS bounds the threads (default 8).
+ * E2E_STRESS_SECONDS is only a safety limit (default 300): a run that hits
+ * it fails.
  */
 #include <pthread.h>
 
@@ -20,7 +24,8 @@
 #define SLOTS 8
 #define SLOT_LEN (256UL << 10)
 #define SLOT_IOVA(i) ((1ULL << 32) + (uint64_t)(i) * (4UL << 20))
-#define MAX_OPS 100000L
+/* Operations of each mapper and each asker */
+#define OPS 10000L
 
 enum { RES_OK, RES_ENOENT, RES_EOPNOTSUPP, RES_EEXIST, RES_EBUSY, RES_OTHER, RES_WRONG, RES_MAX };
 static const char *const rname[RES_MAX] = {
@@ -29,6 +34,8 @@ static const char *const rname[RES_MAX] = {
 
 struct worker {
 	const char *role;
+	void *(*fn)(void *arg);
+	int bounded;
 	pthread_t tid;
 	uint64_t seed;
 	long n[RES_MAX];
@@ -39,7 +46,9 @@ static struct session s;
 static uint32_t ioas_b;
 static uint8_t *slot_va[SLOTS + 1];
 static size_t slot_len[SLOTS + 1];
-static volatile int stop;
+static volatile int stop, timed_out;
+/* Bounded workers still running; the attacher runs while any is */
+static int busy;
 static double deadline;
 
 static int nslots(void)
@@ -85,11 +94,16 @@ static int done(struct worker *w)
 
 	for (r = 0; r < RES_MAX; r++)
 		ops += w->n[r];
-	if (ops >= MAX_OPS || stop)
+	if (stop)
 		return 1;
-	if (!(ops & 63) && now_s() > deadline)
+	if (!(ops & 63) && now_s() > deadline) {
+		timed_out = 1;
 		stop = 1;
-	return stop;
+		return 1;
+	}
+	if (!w->bounded)
+		return !__atomic_load_n(&busy, __ATOMIC_SEQ_CST);
+	return ops >= OPS;
 }
 
 /* Map or unmap a random slot; racing each other gives EEXIST/ENOENT */
@@ -176,6 +190,17 @@ static void *attacher(void *arg)
 	return NULL;
 }
 
+/* A worker's role, then one bounded worker fewer */
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+
+	w->fn(w);
+	if (w->bounded)
+		__atomic_sub_fetch(&busy, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct worker w[] = {
@@ -184,8 +209,9 @@ int main(int argc, char **argv)
 		{ .role = "attach/detach" },
 	};
 	void *(*fn[])(void *) = { mapper, mapper, asker, asker, attacher };
+	long asked = 0;
 	unsigned int nw = sizeof(w) / sizeof(w[0]), i, r;
-	double budget = budget_s("E2E_STRESS_SECONDS", 8), t0 = now_s();
+	double budget = budget_s("E2E_STRESS_SECONDS", 300), t0 = now_s();
 	uint64_t seed = seed_from(NULL);
 	long long pins0;
 	long wrong = 0, other = 0, getpa_ok = 0;
@@ -194,8 +220,8 @@ int main(int argc, char **argv)
 
 	const char *bdf = tap_start(argc, argv, 2);
 
-	note("seed %llu (E2E_SEED to repeat), %.0f s", (unsigned long long)seed,
-	     budget);
+	note("seed %llu (E2E_SEED to repeat), %ld operations per mapper and asker, "
+	     "at most %.0f s", (unsigned long long)seed, OPS, budget);
 	pins0 = foll_pins();
 
 	bufs_alloc(slot_va, slot_len, SLOTS, SLOT_LEN);
@@ -212,8 +238,13 @@ int main(int argc, char **argv)
 	va_to_pa(slot_va[0]);
 	deadline = now_s() + budget;
 	for (i = 0; i < nw; i++) {
+		w[i].fn = fn[i];
+		w[i].bounded = fn[i] != attacher;
+		busy += w[i].bounded;
+	}
+	for (i = 0; i < nw; i++) {
 		w[i].seed = seed + i * 0x9E3779B97F4A7C15ULL;
-		if (pthread_create(&w[i].tid, NULL, fn[i], &w[i]))
+		if (pthread_create(&w[i].tid, NULL, run, &w[i]))
 			fatal("pthread_create");
 	}
 	for (i = 0; i < nw; i++)
@@ -233,9 +264,15 @@ int main(int argc, char **argv)
 		     w[i].n[RES_OTHER] ? errname(w[i].first_other) : "");
 		wrong += w[i].n[RES_WRONG];
 		other += w[i].n[RES_OTHER];
-		if (fn[i] == asker)
+		if (fn[i] == asker) {
 			getpa_ok += w[i].n[RES_OK];
+			for (r = 0; r < RES_MAX; r++)
+				asked += w[i].n[r];
+		}
 	}
+	check(!timed_out && asked == 2 * OPS,
+	      "each asker asked GET_PA %ld times (%ld asked%s)", OPS, asked,
+	      timed_out ? ", stopped by E2E_STRESS_SECONDS" : "");
 	check(!wrong, "every GET_PA answer agrees with pagemap (%ld answers, %ld wrong)",
 	      getpa_ok, wrong);
 	check(!other, "every error is a documented one (%ld others)", other);
