@@ -10,7 +10,8 @@ result, TAP cut short, TAP without a plan, a 1..0 plan, more results than
 the plan, a failed run check, an expected KUnit suite that did not run or
 ran a different number of tests, a KUnit guest that crashed inside a
 suite, an e2e program that died before its trailing plan, a guest that
-never finished, and a checkpatch.pl that does not run.  Prints TAP, the
+never finished, and a checkpatch.pl that does not run or whose SPDX
+check died.  Prints TAP, the
 plan first; make check runs it as its "harness" step.
 """
 import os
@@ -174,6 +175,16 @@ def checkpatch_tests():
                        text=True, env=env)
     check('checkpatch: a checkpatch.pl that is not there fails', p.returncode != 0,
           f'rc {p.returncode}')
+    with tempfile.TemporaryDirectory() as d:
+        fake = os.path.join(d, 'checkpatch.pl')
+        write(fake, '#!/bin/sh\necho "Traceback (most recent call last):" >&2\n'
+              'echo "total: 0 errors, 0 warnings, 0 checks, 9 lines checked"\n')
+        os.chmod(fake, 0o755)
+        env = dict(os.environ, CHECKPATCH_PL=fake)
+        p = subprocess.run([os.path.join(TOOLS, 'checkpatch')], capture_output=True,
+                           text=True, env=env)
+        check('checkpatch: a checkpatch.pl whose SPDX check died (a traceback, exit 0) fails',
+              p.returncode != 0, f'rc {p.returncode}')
 
 
 def main():
