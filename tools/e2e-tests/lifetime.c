@@ -426,10 +426,12 @@ static int holder_open(struct holder_stats *st, int ifd, uint32_t ioas,
  * whenever the cdev is there it opens it, binds, attaches to that IOAS and
  * registers for device requests; when the request comes it closes the
  * device; it calls GET_PA (checked against pagemap) and the device's
- * GET_INFO all the time, and counts what it sees.
+ * GET_INFO all the time, and counts what it sees, until the parent is done
+ * with its cycles (the int after *sp) or, at the latest, until end.
  */
 static void holder(struct holder_stats *sp, double end)
 {
+	volatile int *done = (volatile int *)(sp + 1);
 	struct holder_stats st = {};
 	uint64_t iova, len, pa, off;
 	int ifd, dev = -1, efd = -1, rc;
@@ -465,7 +467,7 @@ static void holder(struct holder_stats *sp, double end)
 			dev = -1;
 		}
 		*sp = st;
-		if (now_s() > end && dev < 0)
+		if (*done || (now_s() > end && dev < 0))
 			break;
 		if (dev < 0)
 			sleep_ms(2);
@@ -489,11 +491,12 @@ static void cycles_under_holder(const struct away *how, int limit,
 	struct holder_stats st;
 	pid_t pid;
 
-	sp = mmap(NULL, sizeof(*sp), PROT_READ | PROT_WRITE,
+	/* The holder's counts, then the parent's "done" */
+	sp = mmap(NULL, sizeof(*sp) + sizeof(int), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sp == MAP_FAILED)
 		fatal("mmap shared");
-	memset((void *)sp, 0, sizeof(*sp));
+	memset((void *)sp, 0, sizeof(*sp) + sizeof(int));
 	snprintf(sc, sizeof(sc), "%s cycles under a holder", how->name);
 	pid = fork();
 	if (pid == 0)
@@ -522,9 +525,10 @@ static void cycles_under_holder(const struct away *how, int limit,
 			slowest = now_s() - t0;
 		cycles++;
 	}
+	*(volatile int *)(sp + 1) = 1;
 	waitpid(pid, &status, 0);
 	st = *(struct holder_stats *)sp;
-	munmap((void *)sp, sizeof(*sp));
+	munmap((void *)sp, sizeof(*sp) + sizeof(int));
 	note("%s: %d cycles, slowest %.0f ms; holder: %ld ops, %ld ok, "
 	     "%ld EOPNOTSUPP, %ld ENOENT, %ld ENODEV, %ld ENXIO, %ld EAGAIN, %ld other (first %s from %s), "
 	     "%ld re-attaches, %ld device requests", sc, cycles, slowest * 1e3,
