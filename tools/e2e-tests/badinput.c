@@ -141,7 +141,7 @@ static void getpa_matrix(void)
 	rc = run(ifd, IOMMU_IOAS_NOIOMMU_GET_PA, &g, sizeof(g), 0, &u);
 	report("GET_PA", "size=48, zero tail", 0, rc, u, 0);
 	GP("length=0", EINVAL, a.length = 0);
-	GP("iova=2^64-1 (top of the space)", ENOENT, a.iova = U64MAX);
+	GP("iova=2^64-1 (top of the space)", EOVERFLOW, a.iova = U64MAX);
 	GP("iova=2^64-4096, length=2^64-1", ENOENT,
 	   a.iova = U64MAX - 4095; a.length = U64MAX);
 	GP("iova just past the mapping", ENOENT, a.iova = known + BUF_LEN);
@@ -154,6 +154,8 @@ static void getpa_matrix(void)
 	GP("ioas_id=destroyed IOAS", ENOENT, a.ioas_id = dead_ioas);
 	GP("IOAS without a no-IOMMU device", EOPNOTSUPP,
 	   a.ioas_id = ioas_nodev; a.iova = known_nodev);
+	GP("IOAS without a no-IOMMU device, unmapped IOVA (ENOENT first)",
+	   ENOENT, a.ioas_id = ioas_nodev; a.iova = FREE_IOVA);
 	GP("flags=1 and ioas_id=0 (flags first)", EOPNOTSUPP,
 	   a.flags = 1; a.ioas_id = 0);
 	GP("length=0 and ioas_id=0 (length before the ID)", EINVAL,
@@ -355,8 +357,14 @@ static void other_ioas_matrix(void)
 	     "DESTROY", "the device", EBUSY, -1, a.id = devid);
 	/* What needs an IOMMU refuses a device that has none */
 	CASE(ifd, IOMMU_HWPT_ALLOC, struct iommu_hwpt_alloc,
-	     { .size = sizeof(a) }, "HWPT_ALLOC", "dev_id=no-IOMMU device",
-	     EOPNOTSUPP, -1, a.dev_id = devid; a.pt_id = ioas);
+	     { .size = sizeof(a) }, "HWPT_ALLOC",
+	     "no-IOMMU device, NEST_PARENT", EOPNOTSUPP, -1,
+	     a.dev_id = devid; a.pt_id = ioas;
+	     a.flags = IOMMU_HWPT_ALLOC_NEST_PARENT);
+	CASE(ifd, IOMMU_HWPT_ALLOC, struct iommu_hwpt_alloc,
+	     { .size = sizeof(a) }, "HWPT_ALLOC",
+	     "no-IOMMU device, nested on its HWPT", EOPNOTSUPP, -1,
+	     a.dev_id = devid; a.pt_id = hwpt);
 	CASE(ifd, IOMMU_GET_HW_INFO, struct iommu_hw_info,
 	     { .size = sizeof(a) }, "GET_HW_INFO", "dev_id=no-IOMMU device",
 	     EOPNOTSUPP, -1, a.dev_id = devid);
@@ -433,7 +441,7 @@ static void attach_matrix(void)
 
 	AP("argsz=11 (pt_id cut)", EINVAL, a.argsz = 11);
 	AP("flags bit 1", EINVAL, a.flags = 2);
-	AP("PASID 1 (no PASIDs without an IOMMU)", EOPNOTSUPP,
+	AP("PASID 1 (no PASIDs without an IOMMU)", EINVAL,
 	   a.flags = VFIO_DEVICE_ATTACH_PASID; a.pasid = 1);
 	AP("pt_id=0", ENOENT, a.pt_id = 0);
 	AP("pt_id=0xffffffff", ENOENT, a.pt_id = ~0U);
