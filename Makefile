@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e bench bisect checkpatch configs gates send check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e conformance bench bisect checkpatch configs gates send check export clean help
 
 # The quick look: the series' own suites (*noiommu*) in the default UML
 # configuration; make check runs every suite of every configuration
@@ -21,6 +21,7 @@ help:
 	@echo "make kunit-arm64  the KUnit runs under QEMU arm64 (64K pages, TCG) only"
 	@echo "make kconfig-check  Kconfig of a GENERIC_ATOMIC64 architecture (arm)"
 	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
+	@echo "make conformance  the same probe binary on the series and on Linux 7.3 (QEMU); every answer must agree"
 	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU; table, bench/results.json, plot"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
@@ -58,6 +59,9 @@ kconfig-check:
 
 e2e:
 	@tools/e2e --debug
+
+conformance:
+	@tools/conformance
 
 # Not part of make check: two kernels and a long guest run
 bench:

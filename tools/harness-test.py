@@ -3,15 +3,17 @@
 
 usage: tools/harness-test.py
 
-Runs tools/summary.py, tools/kunit-results.py, tools/e2e-results.py and
-tools/checkpatch on made-up results in a temporary directory: a clean run
+Runs tools/summary.py, tools/kunit-results.py, tools/e2e-results.py,
+tools/conformance-results.py and tools/checkpatch on made-up results in a temporary directory: a clean run
 (must stay green, counted right), a step that failed without a failing
 result, TAP cut short, TAP without a plan, a 1..0 plan, more results than
 the plan, a failed run check, an expected KUnit suite that did not run or
 ran a different number of tests, a KUnit guest that crashed inside a
 suite, an e2e program that died before its trailing plan, a guest that
-never finished, and a checkpatch.pl that does not run or whose SPDX
-check died.  Prints TAP, the
+never finished, conformance answers that differ, an accepted difference
+that no longer differs, conformance probes that did not finish, ran on
+one kernel only or were too few, and a checkpatch.pl that does not run or
+whose SPDX check died.  Prints TAP, the
 plan first; make check runs it as its "harness" step.
 """
 import os
@@ -157,6 +159,58 @@ def e2e_tests():
           rc == 1 and 'did not finish' in out, f'rc {rc}: {out!r}')
 
 
+def conf_console(probes, rc=0, dmesg='', end=True):
+    text = 'CONF-BEGIN\n' + ''.join(f'PROBE {n} {a}\n' for n, a in probes)
+    text += f'PROBES {len(probes)}\n'
+    if end:
+        text += f'CONF-END rc={rc}\n'
+    return text + ''.join(f'CONF-DMESG {l}\n' for l in dmesg.splitlines())
+
+
+def conformance_results(series, v73, accepted='', min_probes=2):
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for name, text in (('series', series), ('v73', v73), ('accepted', accepted)):
+            paths.append(os.path.join(d, name))
+            write(paths[-1], text)
+        p = subprocess.run([sys.executable, os.path.join(TOOLS, 'conformance-results.py'),
+                            '--accepted', paths[2], '--min-probes', str(min_probes),
+                            paths[0], paths[1]], capture_output=True, text=True)
+        return p.returncode, p.stdout
+
+
+def conformance_tests():
+    same = [('a', '0'), ('b', 'ENOENT')]
+    rc, out = conformance_results(conf_console(same), conf_console(same))
+    check('conformance-results: the same answers on both kernels pass',
+          rc == 0 and 'not ok' not in out, f'rc {rc}: {out!r}')
+    other = [('a', '0'), ('b', 'EOPNOTSUPP')]
+    rc, out = conformance_results(conf_console(same), conf_console(other))
+    check('conformance-results: a different answer fails', rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same), conf_console(other),
+                                  accepted='b the series answers better\n')
+    check('conformance-results: an accepted difference passes', rc == 0, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same), conf_console(same),
+                                  accepted='b the series answers better\n')
+    check('conformance-results: an accepted difference that no longer differs fails',
+          rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same, end=False), conf_console(same))
+    check('conformance-results: a guest that never finished its probes fails',
+          rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same, rc=1), conf_console(same))
+    check('conformance-results: probes that exited non-zero fail', rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same, dmesg='BUG: KASAN: use-after-free'),
+                                  conf_console(same))
+    check('conformance-results: a KASAN report in the series\' log fails',
+          rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same), conf_console(same[:1]))
+    check('conformance-results: probes that ran on one kernel only fail',
+          rc == 1, f'rc {rc}: {out!r}')
+    rc, out = conformance_results(conf_console(same), conf_console(same), min_probes=50)
+    check('conformance-results: fewer probes than the minimum fail',
+          rc == 1, f'rc {rc}: {out!r}')
+
+
 def checkpatch_tests():
     tree = os.path.join(TOP, '.build', 'linux')
     if not os.path.exists(os.path.join(tree, 'scripts', 'checkpatch.pl')):
@@ -191,6 +245,7 @@ def main():
     summary_tests()
     kunit_tests()
     e2e_tests()
+    conformance_tests()
     checkpatch_tests()
     print('TAP version 13')
     print(f'1..{len(results)}')

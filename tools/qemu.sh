@@ -1,4 +1,4 @@
-# What tools/e2e and tools/bench share: build a small x86_64 kernel out of
+# What tools/e2e, tools/bench and tools/conformance share: build a small x86_64 kernel out of
 # tree, build static guest programs, pack a busybox initramfs and boot it
 # in QEMU (q35, TCG).  Sourced after lib.sh, not run.
 
@@ -26,6 +26,20 @@ qemu_kernel() {
 	"${mk[@]}" bzImage >"$blog" 2>&1 ||
 		{ grep -E 'error:|Error [0-9]' "$blog" | head -5 >&2; die "kernel build failed, see $blog"; }
 	log "bzImage built in $(( $(date +%s) - start )) s"
+}
+
+# qemu_kernel_v73 KDIR BUILDLOG: Linux 7.3 from Debian's linux-source-7.3
+# (tools/fetch-base --release 7.3), built as qemu_kernel builds the series
+# with configs/qemu-x86_64.config.  7.3 folded CONFIG_PROC_SYSCTL into
+# CONFIG_SYSCTL (fs/proc/Kconfig), which the fragment sets as well: the
+# same configuration without the gone symbol, in KDIR.fragment.  The tree
+# is built and run, never read.
+qemu_kernel_v73() {
+	local src frag=$1.fragment
+
+	src=$("$top/tools/fetch-base" --release 7.3 --print-dir)
+	grep -vE '^(# )?CONFIG_PROC_SYSCTL[= ]' "$top/configs/qemu-x86_64.config" > "$frag"
+	qemu_kernel "$src" "$1" "$2" "$frag"
 }
 
 # qemu_headers SRC KDIR: the kernel's uAPI headers in KDIR/usr/include
