@@ -476,6 +476,19 @@ static void probe_ioas_ops(void)
 
 /* ---- the other iommufd calls a device ID reaches ---------------------------- */
 
+/* IOMMU_VIOMMU_ALLOC for the device on @hwpt_id; what is made is destroyed */
+static void viommu_probe(const char *name, struct fix *f, uint32_t hwpt_id)
+{
+	struct iommu_viommu_alloc v = { .size = sizeof(v),
+		.type = IOMMU_VIOMMU_TYPE_DEFAULT, .dev_id = f->s.devid,
+		.hwpt_id = hwpt_id };
+	int rc = io(f->s.ifd, IOMMU_VIOMMU_ALLOC, &v);
+
+	answer(name, "%s", errname(rc));
+	if (!rc)
+		obj_destroy(f->s.ifd, v.out_viommu_id);
+}
+
 static void probe_iommufd_dev(void)
 {
 	struct fix f;
@@ -523,23 +536,8 @@ static void probe_iommufd_dev(void)
 				obj_destroy(f.s.ifd, a.out_hwpt_id);
 		}
 	}
-	{
-		struct iommu_viommu_alloc v = { .size = sizeof(v),
-			.type = IOMMU_VIOMMU_TYPE_DEFAULT, .dev_id = f.s.devid,
-			.hwpt_id = f.s.hwpt };
-
-		rc = io(f.s.ifd, IOMMU_VIOMMU_ALLOC, &v);
-		answer("viommu_alloc.auto_hwpt", "%s", errname(rc));
-		if (!rc)
-			obj_destroy(f.s.ifd, v.out_viommu_id);
-		v = (struct iommu_viommu_alloc){ .size = sizeof(v),
-			.type = IOMMU_VIOMMU_TYPE_DEFAULT, .dev_id = f.s.devid,
-			.hwpt_id = f.s.ioas };
-		rc = io(f.s.ifd, IOMMU_VIOMMU_ALLOC, &v);
-		answer("viommu_alloc.ioas", "%s", errname(rc));
-		if (!rc)
-			obj_destroy(f.s.ifd, v.out_viommu_id);
-	}
+	viommu_probe("viommu_alloc.auto_hwpt", &f, f.s.hwpt);
+	viommu_probe("viommu_alloc.ioas", &f, f.s.ioas);
 	{
 		struct iommu_vdevice_alloc v = { .size = sizeof(v),
 			.viommu_id = f.s.ioas, .dev_id = f.s.devid, .virt_id = 1 };
@@ -675,14 +673,7 @@ static void probe_hwpt(void)
 		answer("hwpt.alloc.nested_on_user_hwpt", "%s", errname(rc));
 		rc = hwpt_alloc(&f, hwpt, 0, 0, 0, 0, &h2);
 		answer("hwpt.alloc.nested_no_data", "%s", errname(rc));
-		{
-			struct iommu_viommu_alloc v = { .size = sizeof(v),
-				.type = IOMMU_VIOMMU_TYPE_DEFAULT,
-				.dev_id = f.s.devid, .hwpt_id = hwpt };
-
-			rc = io(f.s.ifd, IOMMU_VIOMMU_ALLOC, &v);
-			answer("hwpt.viommu_on_user_hwpt", "%s", errname(rc));
-		}
+		viommu_probe("hwpt.viommu_on_user_hwpt", &f, hwpt);
 		{
 			struct iommu_hwpt_set_dirty_tracking d = { .size = sizeof(d),
 				.flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE,
