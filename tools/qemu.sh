@@ -2,15 +2,28 @@
 # tree, build static guest programs, pack a busybox initramfs and boot it
 # in QEMU (q35, TCG).  Sourced after lib.sh, not run.
 
+# The series' debug kernel, which tools/e2e --debug and tools/conformance
+# boot, is the kernel tools/gates builds at the series' last commit: the
+# same directory, fragments and make arguments (W=1 changes no object, but
+# kbuild rebuilds an object whose command line changed).  So after the
+# gates, make check's e2e step only links bzImage.  Its KUnit suites stay
+# off at boot (kunit.enable=0): tools/kunit runs them.
+debug_kdir=$build/gates-x86_64
+debug_frags=("$top/configs/qemu-x86_64.config" "$top/configs/qemu-x86_64-debug.config"
+	     "$top/configs/gates-x86_64.config")
+debug_make=(W=1)
+
 # qemu_kernel SRC KDIR BUILDLOG FRAGMENT...
 # make tinyconfig plus the fragments in KDIR (out of tree of SRC, ccache),
 # check that every option of the fragments stuck and build bzImage, its
-# output in BUILDLOG.
+# output in BUILDLOG.  The make arguments in the array qemu_make (none by
+# default; qemu_kernel_debug sets debug_make) are passed to every make.
 qemu_kernel() {
 	local src=$1 kdir=$2 blog=$3 bad start
 	shift 3
 	local frags=("$@")
-	local mk=(make -s -C "$src" ARCH=x86_64 O="$kdir" CC="ccache gcc" -j"$jobs")
+	local mk=(make -s -C "$src" ARCH=x86_64 O="$kdir" CC="ccache gcc" -j"$jobs"
+		  ${qemu_make[@]+"${qemu_make[@]}"})
 
 	mkdir -p "$kdir"
 	log "configuring the kernel (tinyconfig + ${frags[*]##*/})"
@@ -26,6 +39,12 @@ qemu_kernel() {
 	"${mk[@]}" bzImage >"$blog" 2>&1 ||
 		{ grep -E 'error:|Error [0-9]' "$blog" | head -5 >&2; die "kernel build failed, see $blog"; }
 	log "bzImage built in $(( $(date +%s) - start )) s"
+}
+
+# qemu_kernel_debug BUILDLOG: the series' debug kernel in $debug_kdir
+qemu_kernel_debug() {
+	local qemu_make=("${debug_make[@]}")
+	qemu_kernel "$tree" "$debug_kdir" "$1" "${debug_frags[@]}"
 }
 
 # qemu_kernel_v73 KDIR BUILDLOG: Linux 7.3 from Debian's linux-source-7.3
