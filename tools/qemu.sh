@@ -75,7 +75,7 @@ qemu_static_prog() {
 # qemu_initramfs_new ROOT: an empty initramfs tree with busybox in it
 qemu_initramfs_new() {
 	rm -rf "$1"
-	mkdir -p "$1"/{bin,dev,proc,sys,tests}
+	mkdir -p "$1"/{bin,dev,proc,sys,tests,tmp}
 	cp /bin/busybox "$1/bin/busybox"
 }
 
