@@ -12,6 +12,7 @@ debug_kdir=$build/gates-x86_64
 debug_frags=("$top/configs/qemu-x86_64.config" "$top/configs/qemu-x86_64-debug.config"
 	     "$top/configs/gates-x86_64.config")
 debug_make=(W=1)
+debug_append="kunit.enable=0"
 
 # qemu_kernel SRC KDIR BUILDLOG FRAGMENT...
 # make tinyconfig plus the fragments in KDIR (out of tree of SRC, ccache),
