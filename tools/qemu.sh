@@ -93,7 +93,9 @@ qemu_initramfs_pack() {
 # lets QEMU use KVM, with a limit of at most 120 s.
 qemu_boot() {
 	local kvm=$1 limit=$2 mem=$3 kernel=$4 initrd=$5 append=$6 console=$7 start
-	local accel=(-accel tcg)
+	# qemu64 with 1 GiB pages (pdpe1gb), so that the guest can have
+	# hugetlb pages of 1 GiB
+	local accel=(-accel tcg -cpu qemu64,+pdpe1gb)
 
 	if [ "$kvm" = 1 ]; then
 		accel=(-accel kvm -cpu host)
