@@ -15,9 +15,10 @@ the log must also show that KASAN, lockdep and kmemleak started, so that
 no splat means something; those are checks of the run, not tests, and are
 printed as "run-check:" results, which tools/summary.py counts apart.
 With --expected FILE (tools/e2e-tests/expected: NAME COUNT per line)
-each program listed must have run and printed COUNT results, and no other
-program may run; kmemleak is expected only with --debug.  Exits 1 on any
-failure.
+each program listed must have run and printed COUNT results, none of them
+skipped (the guest gives every test what it needs: a skip there means a
+case that did not run), and no other program may run; kmemleak is
+expected only with --debug.  Exits 1 on any failure.
 """
 import re
 import sys
@@ -26,6 +27,7 @@ from kernel_log import SPLAT_RE
 
 RESULT_RE = re.compile(r'^(not ok|ok) \d+ ?(.*)$')
 PLAN_RE = re.compile(r'^1\.\.(\d+)')
+SKIP_RE = re.compile(r'#\s*SKIP', re.I)
 DEBUG_ON = [
     ('KASAN is on', 'KernelAddressSanitizer initialized'),
     ('lockdep is on', 'Lock dependency validator'),
@@ -93,6 +95,10 @@ def main():
                 if not ok:
                     failed_in.add(cur)
                 out.append((ok, f'{cur}: {m.group(2)}'))
+                if expected is not None and SKIP_RE.search(m.group(2)):
+                    failed_in.add(cur)
+                    out.append((False, f'{cur}: skipped in a guest made '
+                                       'to run it: ' + m.group(2)))
             elif l.startswith('Bail out!'):
                 failed_in.add(cur)
                 out.append((False, f'{cur}: {l}'))

@@ -132,11 +132,15 @@ def kunit_tests():
           rc == 1 and 'gone' in out, f'rc {rc}: {out!r}')
 
 
-def e2e_results(log):
+def e2e_results(log, expected=None):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, 'console.log')
         write(path, log)
-        p = subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e-results.py'), path],
+        args = [path]
+        if expected is not None:
+            args = ['--expected', os.path.join(d, 'expected'), path]
+            write(args[1], expected)
+        p = subprocess.run([sys.executable, os.path.join(TOOLS, 'e2e-results.py'), *args],
                            capture_output=True, text=True)
         return p.returncode, p.stdout
 
@@ -157,6 +161,13 @@ def e2e_tests():
     rc, out = e2e_results('E2E-BEGIN prog\nok 1 x\n')
     check('e2e-results: a guest that crashed inside a program fails',
           rc == 1 and 'did not finish' in out, f'rc {rc}: {out!r}')
+    rc, out = e2e_results(prog + 'E2E-DONE\n', 'prog 2\n')
+    check('e2e-results: the results the expected file asks for pass',
+          rc == 0 and 'not ok' not in out, f'rc {rc}: {out!r}')
+    skipped = prog.replace('ok 2 y', 'ok 2 y # SKIP no such memory')
+    rc, out = e2e_results(skipped + 'E2E-DONE\n', 'prog 2\n')
+    check('e2e-results: a skipped result fails in the guest made to run it',
+          rc == 1 and 'skipped in a guest' in out, f'rc {rc}: {out!r}')
 
 
 def conf_console(probes, rc=0, dmesg='', end=True):
