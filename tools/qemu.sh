@@ -14,11 +14,20 @@ debug_frags=("$top/configs/qemu-x86_64.config" "$top/configs/qemu-x86_64-debug.c
 debug_make=(W=1)
 debug_append="kunit.enable=0"
 
+# qemu_last_settings FRAGMENT...: the option lines of the fragments, of
+# each option only the last, the one merge_config.sh keeps: a later
+# fragment overrides an earlier one
+qemu_last_settings() {
+	grep -hE '^(# )?CONFIG_' "$@" | tac |
+		awk '{ o = $1 == "#" ? $2 : $1; sub(/=.*/, "", o) } !seen[o]++' | tac
+}
+
 # qemu_kernel SRC KDIR BUILDLOG FRAGMENT...
 # make tinyconfig plus the fragments in KDIR (out of tree of SRC, ccache),
-# check that every option of the fragments stuck and build bzImage, its
-# output in BUILDLOG.  The make arguments in the array qemu_make (none by
-# default; qemu_kernel_debug sets debug_make) are passed to every make.
+# check that every option of the fragments stuck (its last setting) and
+# build bzImage, its output in BUILDLOG.  The make arguments in the array
+# qemu_make (none by default; qemu_kernel_debug sets debug_make) are passed
+# to every make.
 qemu_kernel() {
 	local src=$1 kdir=$2 blog=$3 bad start
 	shift 3
@@ -32,7 +41,7 @@ qemu_kernel() {
 	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -m -O "$kdir" \
 		"$kdir/.config" "${frags[@]}") >/dev/null
 	"${mk[@]}" olddefconfig >/dev/null
-	bad=$(fragment_misses "$kdir/.config" "${frags[@]}")
+	bad=$(fragment_misses "$kdir/.config" <(qemu_last_settings "${frags[@]}"))
 	[ -z "$bad" ] || die "options of ${frags[*]##*/} that did not stick: $(echo $bad)"
 
 	log "building bzImage (about 5 minutes cold)"
@@ -48,18 +57,20 @@ qemu_kernel_debug() {
 	qemu_kernel "$tree" "$debug_kdir" "$1" "${debug_frags[@]}"
 }
 
-# qemu_kernel_v73 KDIR BUILDLOG: Linux 7.3 from Debian's linux-source-7.3
-# (tools/fetch-base --release 7.3), built as qemu_kernel builds the series
-# with configs/qemu-x86_64.config.  7.3 folded CONFIG_PROC_SYSCTL into
-# CONFIG_SYSCTL (fs/proc/Kconfig), which the fragment sets as well: the
-# same configuration without the gone symbol, in KDIR.fragment.  The tree
-# is built and run, never read.
+# qemu_kernel_v73 KDIR BUILDLOG [FRAGMENT...]: Linux 7.3 from Debian's
+# linux-source-7.3 (tools/fetch-base --release 7.3), built as qemu_kernel
+# builds the series with configs/qemu-x86_64.config and then the
+# FRAGMENTs, if any (tools/bench's configs/qemu-x86_64-nothp.config).  7.3
+# folded CONFIG_PROC_SYSCTL into CONFIG_SYSCTL (fs/proc/Kconfig), which
+# the fragment sets as well: the same configuration without the gone
+# symbol, in KDIR.fragment.  The tree is built and run, never read.
 qemu_kernel_v73() {
-	local src frag=$1.fragment
+	local src kdir=$1 blog=$2 frag=$1.fragment
+	shift 2
 
 	src=$("$top/tools/fetch-base" --release 7.3 --print-dir)
 	grep -vE '^(# )?CONFIG_PROC_SYSCTL[= ]' "$top/configs/qemu-x86_64.config" > "$frag"
-	qemu_kernel "$src" "$1" "$2" "$frag"
+	qemu_kernel "$src" "$kdir" "$blog" "$frag" "$@"
 }
 
 # qemu_headers SRC KDIR: the kernel's uAPI headers in KDIR/usr/include

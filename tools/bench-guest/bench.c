@@ -6,7 +6,10 @@
  * the contiguous length it returns) against /proc/self/pagemap read in one
  * batch and page by page, and what IOMMU_IOAS_MAP and IOMMU_IOAS_UNMAP
  * cost in time and in page-table memory (/proc/vmstat nr_iommu_pages).
- * Buffers of 4 KiB pages and of 2 MiB huge pages, 256 MiB and 1 GiB.
+ * Buffers of 4 KiB pages and of 2 MiB huge pages, 256 MiB and 1 GiB, each
+ * mapped at the IOVA iommufd picks and at IOVA = VA; 1 GiB of one 1 GiB
+ * huge page, both ways; and 256 MiB of 2 MiB pages mapped a page an area in
+ * descending physical order, the worst layout (bench_scattered()).
  *
  * The guest's only program (tools/bench-guest/init runs it); built once
  * and run unchanged on every kernel tools/bench compares.  It binds the
@@ -29,6 +32,29 @@
 #define SZ_1M (1UL << 20)
 #define SZ_1G (1UL << 30)
 #define MAX_RUNS 31
+/* <linux/mman.h>'s, which clashes with glibc's <sys/mman.h> */
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB (21 << MAP_HUGE_SHIFT)
+#endif
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB (30 << MAP_HUGE_SHIFT)
+#endif
+
+/* The pages a buffer is made of */
+struct page_kind {
+	size_t size;
+	const char *name;	/* in the figures' names */
+	const char *unit;	/* per page, of pagemap a read a page */
+	int mmap_flags;
+};
+
+static const struct page_kind page_4k = { SZ_4K, "4k", "ns/4KiB-page", 0 };
+static const struct page_kind page_2m = {
+	SZ_2M, "2m", "ns/2MiB-page", MAP_HUGETLB | MAP_HUGE_2MB
+};
+static const struct page_kind page_1g = {
+	SZ_1G, "1g", "ns/1GiB-page", MAP_HUGETLB | MAP_HUGE_1GB
+};
 
 static int iommufd;
 static uint32_t ioas_id;
@@ -214,17 +240,17 @@ static long nr_iommu_pages(void)
 	return proc_field("/proc/vmstat", "nr_iommu_pages");
 }
 
-static uint8_t *buffer(size_t len, int huge)
+static uint8_t *buffer(size_t len, const struct page_kind *kind)
 {
 	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | (huge ? MAP_HUGETLB : 0),
+			  MAP_PRIVATE | MAP_ANONYMOUS | kind->mmap_flags,
 			  -1, 0);
 	size_t off;
 
 	if (p == MAP_FAILED)
-		fatal("mmap %zu bytes%s", len, huge ? " of 2M huge pages" : "");
+		fatal("mmap %zu bytes of %s pages", len, kind->name);
 	/* Really 4 KiB pages, not transparent huge pages */
-	if (!huge)
+	if (!kind->mmap_flags)
 		madvise(p, len, MADV_NOHUGEPAGE);
 	for (off = 0; off < len; off += SZ_4K)
 		p[off] = 1;
@@ -317,7 +343,7 @@ static void adjacent_areas(void)
 {
 	const size_t n = 10000, len = n * SZ_4K;
 	const uint64_t base = 1ULL << 40;
-	uint8_t *buf = buffer(len, 0);
+	uint8_t *buf = buffer(len, &page_4k);
 	double first[MAX_RUNS], whole[MAX_RUNS], t0;
 	const int calls = 256;
 	uint64_t l;
@@ -347,9 +373,12 @@ static void adjacent_areas(void)
 	munmap(buf, len);
 }
 
-/* GET_PA agrees with pagemap at both ends of every contiguous range */
+/*
+ * GET_PA agrees with pagemap at both ends of every contiguous range; with
+ * each, every range is each bytes long
+ */
 static void check_getpa(const char *what, uint64_t iova, size_t len,
-			const uint64_t *pa)
+			const uint64_t *pa, uint64_t each)
 {
 	uint64_t off = 0, l, got;
 	long bad = 0, calls = 0;
@@ -360,7 +389,7 @@ static void check_getpa(const char *what, uint64_t iova, size_t len,
 		calls++;
 		if (got != pa[off / SZ_4K] ||
 		    got + l - SZ_4K != pa[(off + l) / SZ_4K - 1] ||
-		    l % SZ_4K)
+		    l % SZ_4K || (each && l != each))
 			bad++;
 		off += l;
 	}
@@ -369,22 +398,46 @@ static void check_getpa(const char *what, uint64_t iova, size_t len,
 }
 
 /*
- * Every figure for one buffer of len bytes of 4 KiB or 2 MiB pages, mapped
- * at the IOVA iommufd picks or, with iova_va, at IOVA = VA
+ * The figures of translating len bytes of kind pages, named what, runs
+ * times: t the times translate() gave (GET_PA, pagemap in one read, a read
+ * a page), calls the GET_PA calls of one translation
  */
-static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
+static void translate_figures(const char *what,
+			      const struct page_kind *kind, size_t len,
+			      double t[3][MAX_RUNS], long calls)
+{
+	double mib = (double)len / SZ_1M, c = calls;
+	char name[96];
+
+	snprintf(name, sizeof(name), "getpa_%s", what);
+	figure(name, "calls", &c, 1);
+	per_unit(name, "ns/call", t[0], calls);
+	per_unit(name, "ns/MiB", t[0], mib);
+	per_unit(name, "ns/4KiB-page", t[0], len / SZ_4K);
+	snprintf(name, sizeof(name), "pagemap_batch_%s", what);
+	per_unit(name, "ns/MiB", t[1], mib);
+	per_unit(name, "ns/4KiB-page", t[1], len / SZ_4K);
+	snprintf(name, sizeof(name), "pagemap_paged_%s", what);
+	per_unit(name, "ns/MiB", t[2], mib);
+	per_unit(name, kind->unit, t[2], len / kind->size);
+}
+
+/*
+ * Every figure for one buffer of len bytes of kind pages, mapped at the
+ * IOVA iommufd picks or, with iova_va, at IOVA = VA
+ */
+static void bench_buffer(const struct page_kind *kind, size_t len,
+			 int iova_va, int sweep)
 {
 	static const unsigned int sweep_mib[] = { 2, 8, 32, 128, 256, 512, 1024 };
-	const char *b = huge ? (iova_va ? "2m_iovava" : "2m") :
-			       (iova_va ? "4k_iovava" : "4k");
-	size_t page = huge ? 2 * SZ_1M : SZ_4K;
-	double mib = (double)len / SZ_1M, gib = (double)len / SZ_1G;
+	size_t page = kind->size;
+	double gib = (double)len / SZ_1G;
 	double v[MAX_RUNS], w[MAX_RUNS], x[MAX_RUNS], y[MAX_RUNS];
 	double t[3][MAX_RUNS];
 	double t0, t1, t2, t3;
-	uint8_t *buf = buffer(len, huge);
+	uint8_t *buf = buffer(len, kind);
 	uint64_t *pa = malloc(len / SZ_4K * sizeof(*pa));
-	char name[96], what[32];
+	char name[96], b[16], what[32];
 	long calls = 0, before = -1, after;
 	long long pins, held = 0;
 	uint64_t iova;
@@ -393,6 +446,7 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 
 	if (!pa)
 		fatal("malloc");
+	snprintf(b, sizeof(b), "%s%s", kind->name, iova_va ? "_iovava" : "");
 	snprintf(what, sizeof(what), "%s_%zum", b, len / SZ_1M);
 
 	/* IOAS_MAP + IOAS_UNMAP, and the page-table memory while mapped */
@@ -436,23 +490,12 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	printf("BENCH-INFO mapping_%s va %p iova %#llx\n", what, (void *)buf,
 	       (unsigned long long)iova);
 	pagemap_batch(buf, len, pa);
-	check_getpa(what, iova, len, pa);
+	check_getpa(what, iova, len, pa, 0);
 	/* Each way of translating, the whole buffer, runs times */
 	for (r = 0; r < runs; r++)
 		calls = translate(buf, iova, len, page, pa, &t[0][r], &t[1][r],
 				  &t[2][r]);
-	snprintf(name, sizeof(name), "getpa_%s", what);
-	v[0] = calls;
-	figure(name, "calls", v, 1);
-	per_unit(name, "ns/call", t[0], calls);
-	per_unit(name, "ns/MiB", t[0], mib);
-	per_unit(name, "ns/4KiB-page", t[0], len / SZ_4K);
-	snprintf(name, sizeof(name), "pagemap_batch_%s", what);
-	per_unit(name, "ns/MiB", t[1], mib);
-	per_unit(name, "ns/4KiB-page", t[1], len / SZ_4K);
-	snprintf(name, sizeof(name), "pagemap_paged_%s", what);
-	per_unit(name, "ns/MiB", t[2], mib);
-	per_unit(name, huge ? "ns/2MiB-page" : "ns/4KiB-page", t[2], len / page);
+	translate_figures(what, kind, len, t, calls);
 
 	/* The plot: the same, for the first S MiB of the mapping */
 	for (s = 0; sweep && s < sizeof(sweep_mib) / sizeof(sweep_mib[0]); s++) {
@@ -481,6 +524,76 @@ static void bench_buffer(int huge, size_t len, int iova_va, int sweep)
 	munmap(buf, len);
 }
 
+/* A 2 MiB page of a buffer and its physical address */
+struct huge_page {
+	uint64_t pa;
+	size_t index;
+};
+
+static int cmp_pa_descending(const void *a, const void *b)
+{
+	uint64_t x = ((const struct huge_page *)a)->pa;
+	uint64_t y = ((const struct huge_page *)b)->pa;
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * The layout a long-running process gets once the huge page pool is
+ * fragmented, and the worst GET_PA meets: a 256 MiB buffer of 2 MiB pages
+ * with every page its own area at 1 TiB + k * 2 MiB, the pages in
+ * descending order of physical address, so that no two IOVA-adjacent
+ * pages are physically contiguous whatever the pool handed out.  A walk
+ * needs a call per page, the most 2 MiB pages can need: its ns/call is what
+ * a call costs when contiguity saves nothing, and so bounds the cost per
+ * MiB of translating 2 MiB pages however fragmented the pool is.
+ */
+static void bench_scattered(void)
+{
+	const size_t len = 256 * SZ_1M, n = len / SZ_2M, per = SZ_2M / SZ_4K;
+	const char *what = "2m_scattered_256m";
+	const uint64_t base = 1ULL << 40;
+	uint8_t *buf = buffer(len, &page_2m);
+	uint64_t *pa = malloc(len / SZ_4K * sizeof(*pa));
+	uint64_t *iova_pa = malloc(len / SZ_4K * sizeof(*iova_pa));
+	struct huge_page *hp = malloc(n * sizeof(*hp));
+	double t[3][MAX_RUNS];
+	long calls = 0;
+	size_t k;
+	int r;
+
+	if (!pa || !iova_pa || !hp)
+		fatal("malloc");
+	pagemap_batch(buf, len, pa);
+	for (k = 0; k < n; k++) {
+		hp[k].pa = pa[k * per];
+		hp[k].index = k;
+	}
+	qsort(hp, n, sizeof(*hp), cmp_pa_descending);
+	/* iova_pa: the PA of every 4 KiB of IOVA, as check_getpa() wants */
+	for (k = 0; k < n; k++) {
+		uint64_t iova = base + k * SZ_2M;
+
+		if (ioas_map(iommufd, ioas_id, buf + hp[k].index * SZ_2M, SZ_2M,
+			     &iova, 1))
+			fatal("IOMMU_IOAS_MAP of page %zu", k);
+		memcpy(iova_pa + k * per, pa + hp[k].index * per,
+		       per * sizeof(*pa));
+	}
+	check_getpa(what, base, len, iova_pa, SZ_2M);
+	for (r = 0; r < runs; r++)
+		calls = translate(buf, base, len, SZ_2M, pa, &t[0][r], &t[1][r],
+				  &t[2][r]);
+	printf("BENCH-CHECK scattered_one_call_per_page %s %ld calls for %zu pages\n",
+	       calls == (long)n ? "ok" : "FAIL", calls, n);
+	translate_figures(what, &page_2m, len, t, calls);
+	unmap(base, len);
+	free(hp);
+	free(iova_pa);
+	free(pa);
+	munmap(buf, len);
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -503,14 +616,17 @@ int main(int argc, char **argv)
 	fixed_costs();
 	adjacent_areas();
 
-	bench_buffer(1, 256 * SZ_1M, 0, 0);
-	bench_buffer(1, SZ_1G, 0, 1);
-	bench_buffer(1, 256 * SZ_1M, 1, 0);
-	bench_buffer(1, SZ_1G, 1, 1);
-	bench_buffer(0, 256 * SZ_1M, 0, 0);
-	bench_buffer(0, SZ_1G, 0, 1);
-	bench_buffer(0, 256 * SZ_1M, 1, 0);
-	bench_buffer(0, SZ_1G, 1, 1);
+	bench_buffer(&page_2m, 256 * SZ_1M, 0, 0);
+	bench_buffer(&page_2m, SZ_1G, 0, 1);
+	bench_buffer(&page_2m, 256 * SZ_1M, 1, 0);
+	bench_buffer(&page_2m, SZ_1G, 1, 1);
+	bench_buffer(&page_4k, 256 * SZ_1M, 0, 0);
+	bench_buffer(&page_4k, SZ_1G, 0, 1);
+	bench_buffer(&page_4k, 256 * SZ_1M, 1, 0);
+	bench_buffer(&page_4k, SZ_1G, 1, 1);
+	bench_buffer(&page_1g, SZ_1G, 0, 0);
+	bench_buffer(&page_1g, SZ_1G, 1, 0);
+	bench_scattered();
 	printf("BENCH-INFO seconds %.1f\n", (now_ns() - t0) / 1e9);
 	printf("BENCH-DONE\n");
 	return 0;
