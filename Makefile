@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
-.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e conformance bench bisect checkpatch configs gates send check export clean help
+.PHONY: all deps fetch apply apply-quilt kunit kunit-default kunit-x86 kunit-arm64 kconfig-check e2e conformance bench bench-profile bisect checkpatch configs gates send check export clean help
 
 # The quick look: the series' own suites (*noiommu*) in the default UML
 # configuration; make check runs every suite of every configuration
@@ -22,7 +22,8 @@ help:
 	@echo "make kconfig-check  Kconfig of a GENERIC_ATOMIC64 architecture (arm)"
 	@echo "make e2e          boot the series in QEMU (debug kernel), DMA with the edu device"
 	@echo "make conformance  the same probe binary on the series and on Linux 7.3 (QEMU); every answer must agree"
-	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU; table, bench/results.json, plot"
+	@echo "make bench        GET_PA vs pagemap vs Linux 7.3 in QEMU, THP on and off; table, matrix, bench/results.json, plot"
+	@echo "make bench-profile  where a GET_PA call's time goes in the guest (after make bench)"
 	@echo "make checkpatch   checkpatch --strict on every patch"
 	@echo "make configs      build the configurations of configs/ (UML)"
 	@echo "make bisect       every patch built on its own in UML (make check's gates do it on x86_64)"
@@ -63,9 +64,12 @@ e2e:
 conformance:
 	@tools/conformance
 
-# Not part of make check: two kernels and a long guest run
+# Not part of make check: four kernels and long guest runs
 bench:
 	@tools/bench
+
+bench-profile:
+	@tools/bench-profile
 
 checkpatch:
 	@tools/checkpatch

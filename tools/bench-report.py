@@ -49,6 +49,7 @@ UNIT_KEY = {
     "ns/MiB": "ns_per_mib",
     "ns/call": "ns_per_call",
     "ns/area": "ns_per_area",
+    "ns/leaf": "ns_per_leaf",
     "ns/4KiB-page": "ns_per_4kib_page",
     "ns/2MiB-page": "ns_per_2mib_page",
     "ns/1GiB-page": "ns_per_1gib_page",
@@ -110,6 +111,42 @@ def ratio(x, y):
     return x / y if x is not None and y else None
 
 
+def write_rst(path, out, pairs, kinfo):
+    """The matrix as tables for Documentation/performance.rst, which
+    includes the file, one a pair: its figures are this run's, never typed"""
+    head = ("page", "layout", "size", "series ns/MiB", "7.3 ns/MiB",
+            "7.3 / series", "pagemap / GET_PA", "map+unmap series / 7.3",
+            "targets")
+    about = out["about"]
+    with open(path, "w") as f:
+        f.write(".. Written by tools/bench-report.py (make bench, %s); do not "
+                "edit.\n" % about["date"])
+        for se, v7, label in pairs:
+            rows = [list(head)]
+            for row in out["matrix"]:
+                m = row[label]
+                rows.append([row["page"], row["layout"], row["size"],
+                             fmt(m["series_ns_per_mib"]),
+                             fmt(m["v7_3_ns_per_mib"]),
+                             fmt(m["ratio_v7_3_over_series"]),
+                             fmt(m["ratio_pagemap_batch_over_getpa"]),
+                             fmt(m["ratio_map_unmap_series_over_v7_3"]),
+                             {True: "met", False: "**missed**",
+                              None: "-"}[m["targets_met"]]])
+            width = [max(len(r[i]) for r in rows) for i in range(len(head))]
+            rule = "  ".join("=" * w for w in width) + "\n"
+            f.write("\n%s: %s %s and %s %s, medians of %s runs\n\n" % (
+                label, TITLE[se], kinfo[se], TITLE[v7], kinfo[v7],
+                about["kernels"][se].get("runs", "?")))
+            f.write(rule)
+            for n, r in enumerate(rows):
+                f.write("  ".join(c.ljust(w) for c, w in zip(r, width)).rstrip()
+                        + "\n")
+                if n == 0:
+                    f.write(rule)
+            f.write(rule)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     for k in KERNELS:
@@ -117,6 +154,8 @@ def main():
     ap.add_argument("--options")
     ap.add_argument("--json", required=True)
     ap.add_argument("--plot", required=True)
+    ap.add_argument("--rst", help="write the matrix as a reStructuredText "
+                    "table (Documentation/performance.rst includes it)")
     a = ap.parse_args()
     data = {k: parse(getattr(a, k)) for k in KERNELS if getattr(a, k)}
     pairs = [p for p in PAIRS if p[0] in data or p[1] in data]
@@ -378,6 +417,9 @@ def main():
     if blocks:
         subprocess.run(["gnuplot"], input="\n".join(plot), text=True,
                        check=True)
+
+    if a.rst:
+        write_rst(a.rst, out, pairs, kinfo)
 
     with open(a.json, "w") as f:
         json.dump(out, f, indent=1, sort_keys=False)

@@ -101,7 +101,9 @@ qemu_initramfs_pack() {
 # qemu_boot KVM LIMIT MEMORY KERNEL INITRD APPEND CONSOLE
 # Boot with the edu device behind a PCIe root port, the serial console in
 # CONSOLE; QEMU's exit code in qrc (124 when LIMIT seconds ran out).  KVM=1
-# lets QEMU use KVM, with a limit of at most 120 s.
+# lets QEMU use KVM, with a limit of at most 120 s.  The QEMU arguments in
+# the array qemu_extra (none by default; tools/bench-profile's monitor)
+# are added.
 qemu_boot() {
 	local kvm=$1 limit=$2 mem=$3 kernel=$4 initrd=$5 append=$6 console=$7 start
 	# qemu64 with 1 GiB pages (pdpe1gb), so that the guest can have
@@ -120,7 +122,7 @@ qemu_boot() {
 		-kernel "$kernel" -initrd "$initrd" -append "$append" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,slot=1 \
 		-device edu,bus=rp1,dma_mask=0xffffffffffffffff \
-		</dev/null >"$console" 2>&1
+		${qemu_extra[@]+"${qemu_extra[@]}"} </dev/null >"$console" 2>&1
 	qrc=$?
 	set -e
 	log "QEMU exited $qrc after $(( $(date +%s) - start )) s"

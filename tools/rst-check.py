@@ -11,6 +11,9 @@ reStructuredText errors are reported: bad section underlines, unbalanced
 markup, broken literal blocks, unknown internal references and the like.
 Exits 1 if there was any message, 2 on bad usage.
 
+Include directives are followed, relative to the file (the repository's
+Documentation/performance.rst includes bench/matrix.rst).
+
 This is a syntax check, not `make htmldocs`: it does not run kernel-doc on
 the files a directive names, nor resolve cross-document references.
 """
@@ -86,7 +89,7 @@ def main():
             msgs.append(msg.astext().split('\n')[0])
 
         settings = {'report_level': 5, 'halt_level': 5,
-                    'file_insertion_enabled': False, 'raw_enabled': False,
+                    'file_insertion_enabled': True, 'raw_enabled': False,
                     'warning_stream': False}
         doc = docutils.utils.new_document(
             path, docutils.frontend.get_default_settings(

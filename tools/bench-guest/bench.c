@@ -9,7 +9,9 @@
  * Buffers of 4 KiB pages and of 2 MiB huge pages, 256 MiB and 1 GiB, each
  * mapped at the IOVA iommufd picks and at IOVA = VA; 1 GiB of one 1 GiB
  * huge page, both ways; and 256 MiB of 2 MiB pages mapped a page an area in
- * descending physical order, the worst layout (bench_scattered()).
+ * descending physical order, the worst layout (bench_scattered()); and
+ * the fixed part of a GET_PA call against the cost of each 4 KiB leaf it
+ * walks (leaf_cost()).
  *
  * The guest's only program (tools/bench-guest/init runs it); built once
  * and run unchanged on every kernel tools/bench compares.  It binds the
@@ -22,6 +24,7 @@
  *   BENCH-CHECK what ok|FAIL detail
  *
  * usage: bench [RUNS]   (default 7)
+ *        bench RUNS profile KIND SECONDS   (tools/bench-profile)
  */
 #include <dirent.h>
 #include <linux/iommufd.h>
@@ -594,6 +597,98 @@ static void bench_scattered(void)
 	munmap(buf, len);
 }
 
+/*
+ * Where the time of a GET_PA over 4 KiB leaves goes: one 2 MiB huge page
+ * mapped at an IOVA 4 KiB past a 2 MiB boundary, so the table holds 512
+ * physically contiguous 4 KiB leaves for it.  GET_PA of its first 4 KiB
+ * walks one leaf and of all of it 512, in one call each: the first is
+ * the fixed part of a call, the difference over 511 the cost of a leaf.
+ * Both kernels get the same table shape and the same single run.
+ */
+static void leaf_cost(void)
+{
+	const uint64_t iova0 = (1ULL << 40) + SZ_4K;
+	const int calls = 256, leaves = SZ_2M / SZ_4K;
+	uint8_t *buf = buffer(SZ_2M, &page_2m);
+	double one[MAX_RUNS], all[MAX_RUNS], leaf[MAX_RUNS], t0;
+	uint64_t iova = iova0, l;
+	int r, c;
+
+	if (ioas_map(iommufd, ioas_id, buf, SZ_2M, &iova, 1))
+		fatal("IOMMU_IOAS_MAP of a 2 MiB page at %#llx",
+		      (unsigned long long)iova0);
+	l = SZ_2M;
+	phys(iova0, &l);
+	printf("BENCH-CHECK leaf_cost_one_run %s %llu bytes in one answer\n",
+	       l == SZ_2M ? "ok" : "FAIL", (unsigned long long)l);
+	for (r = 0; r < runs; r++) {
+		t0 = now_ns();
+		for (c = 0; c < calls; c++) {
+			l = SZ_4K;
+			phys(iova0, &l);
+		}
+		one[r] = (now_ns() - t0) / calls;
+		t0 = now_ns();
+		for (c = 0; c < calls; c++) {
+			l = SZ_2M;
+			phys(iova0, &l);
+		}
+		all[r] = (now_ns() - t0) / calls;
+		leaf[r] = (all[r] - one[r]) / (leaves - 1);
+	}
+	figure("getpa_one_4k_leaf", "ns/call", one, runs);
+	figure("getpa_512_4k_leaves", "ns/call", all, runs);
+	figure("getpa_per_4k_leaf", "ns/leaf", leaf, runs);
+	unmap(iova0, SZ_2M);
+	munmap(buf, SZ_2M);
+}
+
+/*
+ * For tools/bench-profile: one kind of GET_PA in a loop for seconds, between
+ * BENCH-PROFILE-BEGIN and BENCH-PROFILE-END lines, while the host samples
+ * where the vCPUs are.  The kinds are leaf_cost()'s two calls and
+ * fixed_costs()' unmapped one.
+ */
+static void profile(const char *kind, double seconds)
+{
+	const uint64_t iova0 = (1ULL << 40) + SZ_4K;
+	uint8_t *buf = buffer(SZ_2M, &page_2m);
+	uint64_t iova = iova0, len, l, pa;
+	long calls = 0;
+	double end;
+	int i;
+
+	if (!strcmp(kind, "one_4k_leaf"))
+		len = SZ_4K;
+	else if (!strcmp(kind, "512_4k_leaves"))
+		len = SZ_2M;
+	else if (!strcmp(kind, "unmapped"))
+		len = 0;
+	else
+		fatal("profile: no kind %s", kind);
+	if (ioas_map(iommufd, ioas_id, buf, SZ_2M, &iova, 1))
+		fatal("IOMMU_IOAS_MAP of a 2 MiB page");
+	printf("BENCH-PROFILE-BEGIN %s\n", kind);
+	fflush(stdout);
+	end = now_ns() + seconds * 1e9;
+	while (now_ns() < end) {
+		for (i = 0; i < 256; i++) {
+			if (len) {
+				l = len;
+				phys(iova0, &l);
+			} else {
+				l = SZ_4K;
+				get_pa(iommufd, ioas_id, 1ULL << 41, &l, &pa);
+			}
+		}
+		calls += 256;
+	}
+	printf("BENCH-PROFILE-END %s %ld calls in %.0f s\n", kind, calls, seconds);
+	fflush(stdout);
+	unmap(iova0, SZ_2M);
+	munmap(buf, SZ_2M);
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -601,9 +696,16 @@ int main(int argc, char **argv)
 
 	if (argc > 1)
 		runs = atoi(argv[1]);
-	if (runs < 1 || runs > MAX_RUNS) {
-		fprintf(stderr, "usage: %s [RUNS]  (1..%d)\n", argv[0], MAX_RUNS);
+	if (runs < 1 || runs > MAX_RUNS || (argc > 2 && (argc != 5 ||
+					  strcmp(argv[2], "profile")))) {
+		fprintf(stderr, "usage: %s [RUNS [profile KIND SECONDS]]  (RUNS 1..%d)\n",
+			argv[0], MAX_RUNS);
 		return 2;
+	}
+	if (argc == 5) {
+		open_device();
+		profile(argv[3], atof(argv[4]));
+		return 0;
 	}
 	uname(&u);
 	printf("BENCH-INFO kernel %s %s\n", u.release, u.version);
@@ -627,6 +729,7 @@ int main(int argc, char **argv)
 	bench_buffer(&page_1g, SZ_1G, 0, 0);
 	bench_buffer(&page_1g, SZ_1G, 1, 0);
 	bench_scattered();
+	leaf_cost();
 	printf("BENCH-INFO seconds %.1f\n", (now_ns() - t0) / 1e9);
 	printf("BENCH-DONE\n");
 	return 0;
