@@ -183,6 +183,20 @@ static uint64_t phys(uint64_t iova, uint64_t *len)
 	return pa;
 }
 
+/* ns per call of calls GET_PAs of iova asking for len bytes */
+static double getpa_ns(uint64_t iova, uint64_t len, int calls)
+{
+	double t0 = now_ns();
+	uint64_t l;
+	int c;
+
+	for (c = 0; c < calls; c++) {
+		l = len;
+		phys(iova, &l);
+	}
+	return (now_ns() - t0) / calls;
+}
+
 /* Translate [iova, iova + len) as a driver would; the number of calls */
 static long walk(uint64_t iova, uint64_t len)
 {
@@ -349,9 +363,8 @@ static void adjacent_areas(void)
 	uint8_t *buf = buffer(len, &page_4k);
 	double first[MAX_RUNS], whole[MAX_RUNS], t0;
 	const int calls = 256;
-	uint64_t l;
 	size_t i;
-	int r, c;
+	int r;
 
 	for (i = 0; i < n; i++) {
 		uint64_t iova = base + i * SZ_4K;
@@ -360,12 +373,7 @@ static void adjacent_areas(void)
 			fatal("IOMMU_IOAS_MAP of area %zu", i);
 	}
 	for (r = 0; r < runs; r++) {
-		t0 = now_ns();
-		for (c = 0; c < calls; c++) {
-			l = len;
-			phys(base, &l);
-		}
-		first[r] = (now_ns() - t0) / calls;
+		first[r] = getpa_ns(base, len, calls);
 		t0 = now_ns();
 		walk(base, len);
 		whole[r] = now_ns() - t0;
@@ -610,9 +618,9 @@ static void leaf_cost(void)
 	const uint64_t iova0 = (1ULL << 40) + SZ_4K;
 	const int calls = 256, leaves = SZ_2M / SZ_4K;
 	uint8_t *buf = buffer(SZ_2M, &page_2m);
-	double one[MAX_RUNS], all[MAX_RUNS], leaf[MAX_RUNS], t0;
+	double one[MAX_RUNS], all[MAX_RUNS], leaf[MAX_RUNS];
 	uint64_t iova = iova0, l;
-	int r, c;
+	int r;
 
 	if (ioas_map(iommufd, ioas_id, buf, SZ_2M, &iova, 1))
 		fatal("IOMMU_IOAS_MAP of a 2 MiB page at %#llx",
@@ -622,18 +630,8 @@ static void leaf_cost(void)
 	printf("BENCH-CHECK leaf_cost_one_run %s %llu bytes in one answer\n",
 	       l == SZ_2M ? "ok" : "FAIL", (unsigned long long)l);
 	for (r = 0; r < runs; r++) {
-		t0 = now_ns();
-		for (c = 0; c < calls; c++) {
-			l = SZ_4K;
-			phys(iova0, &l);
-		}
-		one[r] = (now_ns() - t0) / calls;
-		t0 = now_ns();
-		for (c = 0; c < calls; c++) {
-			l = SZ_2M;
-			phys(iova0, &l);
-		}
-		all[r] = (now_ns() - t0) / calls;
+		one[r] = getpa_ns(iova0, SZ_4K, calls);
+		all[r] = getpa_ns(iova0, SZ_2M, calls);
 		leaf[r] = (all[r] - one[r]) / (leaves - 1);
 	}
 	figure("getpa_one_4k_leaf", "ns/call", one, runs);
