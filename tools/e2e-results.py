@@ -17,8 +17,8 @@ printed as "run-check:" results, which tools/summary.py counts apart.
 With --expected FILE (tools/e2e-tests/expected: NAME COUNT per line)
 each program listed must have run and printed COUNT results, none of them
 skipped (the guest gives every test what it needs: a skip there means a
-case that did not run), and no other program may run; kmemleak is
-expected only with --debug.  Exits 1 on any failure.
+case that did not run), and no other program may run; a line that ends in
+'debug' is expected only with --debug.  Exits 1 on any failure.
 """
 import re
 import sys
@@ -44,10 +44,12 @@ def main():
         expected = {}
         for line in open(args[1]):
             line = line.split('#', 1)[0].split()
-            if len(line) == 2:
-                expected[line[0]] = int(line[1])
-        if not debug:
-            expected.pop('kmemleak', None)
+            # NAME COUNT [debug]: 'debug' runs only in the debug guest
+            if len(line) == 2 or (len(line) == 3 and line[2] == 'debug'):
+                if debug or len(line) == 2:
+                    expected[line[0]] = int(line[1])
+            elif line:
+                sys.exit(f'{args[1]}: cannot read {" ".join(line)!r}')
         args = args[2:]
     counts = {}
     lines = open(args[0], encoding='utf-8', errors='replace').read().splitlines()
