@@ -164,6 +164,12 @@ def e2e_tests():
     rc, out = e2e_results(prog + 'E2E-DONE\n', 'prog 2\n')
     check('e2e-results: the results the expected file asks for pass',
           rc == 0 and 'not ok' not in out, f'rc {rc}: {out!r}')
+    rc, out = e2e_results(prog + 'E2E-DONE\n', 'prog 2\nselftest 3 debug\n')
+    check('e2e-results: a debug-only program need not run in the other guest',
+          rc == 0 and 'not ok' not in out, f'rc {rc}: {out!r}')
+    rc, out = e2e_results(prog + 'E2E-DONE\n', 'prog 2\nselftest 3 always\n')
+    check('e2e-results: an expected line it cannot read fails',
+          rc != 0, f'rc {rc}: {out!r}')
     skipped = prog.replace('ok 2 y', 'ok 2 y # SKIP no such memory')
     rc, out = e2e_results(skipped + 'E2E-DONE\n', 'prog 2\n')
     check('e2e-results: a skipped result fails in the guest made to run it',
