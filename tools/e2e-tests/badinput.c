@@ -228,8 +228,8 @@ static void map_matrix(void)
 	field, want, -1, __VA_ARGS__)
 
 /*
- * MAP_FILE of a hugetlb memfd (this guest has no shmem, and iommufd pins
- * files through memfd_pin_folios(), which takes shmem or hugetlbfs only)
+ * MAP_FILE of a hugetlb memfd (iommufd pins files through
+ * memfd_pin_folios(), which takes shmem or hugetlbfs only)
  */
 static void map_file_matrix(void)
 {
