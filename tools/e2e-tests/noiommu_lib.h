@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the reliability tests of tools/e2e-tests/ (lifetime,
- * badinput, stress, fuzz, privilege).  tools/e2e builds every *.c there as
+ * stress, fuzz, privilege).  tools/e2e builds every *.c there as
  * its own static program, so this is included, not linked: everything is
  * static inline.
  *
