@@ -79,9 +79,10 @@ qemu_headers() {
 }
 
 # qemu_static_prog KDIR OUT SOURCE: a static guest program built against
-# KDIR's uAPI headers
+# KDIR's uAPI headers, with the applied tree's kselftest.h (its TAP)
 qemu_static_prog() {
-	gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$1/usr/include" -o "$2" "$3"
+	gcc -O2 -Wall -Wextra -Werror -static -pthread -I"$1/usr/include" \
+		-I"$tree/tools/testing/selftests" -o "$2" "$3"
 }
 
 # qemu_initramfs_new ROOT: an empty initramfs tree with busybox in it

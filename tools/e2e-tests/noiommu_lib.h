@@ -33,37 +33,26 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
+#include "kselftest.h"
+
 #define SZ_4K 4096UL
 #define SZ_2M (2UL << 20)
 /* FOLL_PIN pins that mapping @len bytes of 4K pages takes */
 #define PINS(len) ((long long)((len) / SZ_4K))
 
-/* ---- TAP ---------------------------------------------------------------- */
-
-static int tap_n, tap_failed;
-
-static inline void tap_vline(int pass, const char *directive, const char *fmt,
-			     va_list ap)
-{
-	printf("%s %d ", pass ? "ok" : "not ok", ++tap_n);
-	vprintf(fmt, ap);
-	if (directive)
-		printf(" # %s", directive);
-	putchar('\n');
-	fflush(stdout);
-	if (!pass)
-		tap_failed++;
-}
+/* ---- TAP, through the kselftest framework's kselftest.h --------------- */
 
 /* One result; returns @pass so a caller can stop on a failure */
 static inline int __attribute__((format(printf, 2, 3)))
 check(int pass, const char *fmt, ...)
 {
+	char desc[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	tap_vline(pass, NULL, fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
+	ksft_test_result(pass, "%s\n", desc);
 	return pass;
 }
 
@@ -71,40 +60,38 @@ check(int pass, const char *fmt, ...)
 static inline void __attribute__((format(printf, 2, 3)))
 skip(const char *reason, const char *fmt, ...)
 {
-	char directive[256];
+	char desc[512];
 	va_list ap;
 
-	snprintf(directive, sizeof(directive), "SKIP %s", reason);
 	va_start(ap, fmt);
-	tap_vline(1, directive, fmt, ap);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
 	va_end(ap);
+	ksft_test_result_skip("%s: %s\n", desc, reason);
 }
 
 static inline void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fputs("# ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+	ksft_print_msg("%s\n", msg);
 }
 
+/* "Bail out!" with the errno of the failed call, and exit 1 */
 static inline void __attribute__((noreturn, format(printf, 1, 2)))
 fatal(const char *fmt, ...)
 {
 	int e = errno;
+	char msg[512];
 	va_list ap;
 
-	fputs("Bail out! ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf(" (errno %d %s)\n", e, strerror(e));
-	fflush(stdout);
-	exit(1);
+	ksft_exit_fail_msg("%s (errno %d %s)\n", msg, e, strerror(e));
 }
 
 /* Check the usage, start the TAP output; returns the PCI BDF */
@@ -115,15 +102,15 @@ static inline const char *tap_start(int argc, char **argv, int max_args)
 			max_args > 2 ? " [SEED]" : "");
 		exit(2);
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n");
+	ksft_print_header();
 	return argv[1];
 }
 
+/* The plan comes last: how many results a run has depends on the run */
 static inline int tap_end(void)
 {
-	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	printf("1..%u\n", ksft_test_num());
+	return ksft_get_fail_cnt() ? 1 : 0;
 }
 
 /*
@@ -132,7 +119,8 @@ static inline int tap_end(void)
  */
 static inline int tap_child(void (*fn)(void *), void *arg)
 {
-	int p[2], status, r[2];
+	struct ksft_count cnt;
+	int p[2], status;
 	pid_t pid;
 
 	fflush(stdout);
@@ -143,16 +131,13 @@ static inline int tap_child(void (*fn)(void *), void *arg)
 		close(p[0]);
 		fn(arg);
 		fflush(stdout);
-		r[0] = tap_n;
-		r[1] = tap_failed;
-		_exit(write(p[1], r, sizeof(r)) == sizeof(r) ? 0 : 1);
+		_exit(write(p[1], &ksft_cnt, sizeof(ksft_cnt)) ==
+		      sizeof(ksft_cnt) ? 0 : 1);
 	}
 	close(p[1]);
 	waitpid(pid, &status, 0);
-	if (read(p[0], r, sizeof(r)) == sizeof(r)) {
-		tap_n = r[0];
-		tap_failed = r[1];
-	}
+	if (read(p[0], &cnt, sizeof(cnt)) == sizeof(cnt))
+		ksft_cnt = cnt;
 	close(p[0]);
 	return status;
 }
